@@ -1,0 +1,195 @@
+// gradify: an ONNX classifier in, a gradient model out.
+//   (image, class_weights[N,C]) -> (scores[N,C], input_gradient = d sum(class_weights*scores) / d image)
+// The backward pass is written into the graph as ordinary inference ops, so any ONNX runtime runs it.
+import { GraphBuilder } from './builder.js';
+import type { Dim, Graph, Model, Node, ValueInfo } from './ir.js';
+import { iAttr } from './ir.js';
+import { prodDims } from './dims.js';
+import { normaliseModel } from './normalise.js';
+import { BACKWARD_RULES, NON_DIFFERENTIABLE } from './rules/index.js';
+import { GradifyError, RuleContext } from './rules/types.js';
+import { inferShapes } from './shapes.js';
+
+export { GradifyError };
+
+export const CLASS_WEIGHTS = 'class_weights';
+export const SCORES = 'scores';
+export const INPUT_GRADIENT = 'input_gradient';
+
+export interface GradifyOptions {
+  /** name of the image input (default: the only float input of rank 3 or 4) */
+  imageInput?: string;
+  /** fix dynamic spatial dims of the image input: [height, width] */
+  inputSize?: [number, number];
+}
+
+export interface GradifyInfo {
+  imageInput: string;
+  /** the image input's shape in the gradient model */
+  imageShape: Dim[];
+  layout: 'NCHW' | 'NHWC';
+  classes: number;
+  /** op of the trailing normalisation removed to expose the unnormalised scores, if any */
+  removedSoftmax: string | null;
+  /** original output the scores came from */
+  logits: string;
+}
+
+const PASS_THROUGH = new Set(['Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze']);
+
+export function findImageInput(model: Model, wanted?: string): ValueInfo {
+  const { inputs } = model.graph;
+  const describe = () => inputs.map((v) => `${v.name} ${v.dtype}[${v.shape?.join(',') ?? '?'}]`).join('; ') || 'none';
+  if (wanted) {
+    const v = inputs.find((i) => i.name === wanted);
+    if (!v) throw new GradifyError(`${model.source}: there is no input named '${wanted}' (inputs: ${describe()})`);
+    return v;
+  }
+  const images = inputs.filter((v) => v.dtype === 'float32' && v.shape && (v.shape.length === 4 || v.shape.length === 3));
+  if (images.length !== 1) {
+    throw new GradifyError(`${model.source}: ${images.length ? 'several' : 'no'} image-like inputs (a float tensor of rank 4, NCHW or NHWC); inputs: ${describe()}`);
+  }
+  if (inputs.length > 1) {
+    throw new GradifyError(`${model.source}: the model has inputs besides the image, which deepinside cannot feed (inputs: ${describe()})`);
+  }
+  return images[0]!;
+}
+
+export function detectLayout(shape: Dim[]): 'NCHW' | 'NHWC' {
+  const c = shape[1], last = shape[shape.length - 1];
+  if ((c === 1 || c === 3) && last !== 1 && last !== 3) return 'NCHW';
+  if ((last === 1 || last === 3) && c !== 1 && c !== 3) return 'NHWC';
+  return 'NCHW';
+}
+
+/** Follows the output back through reshapes to a Softmax/LogSoftmax; returns the logits tensor. */
+function findLogits(graph: Graph, producer: Map<string, Node>, output: string): { logits: string; removed: string | null } {
+  let t = output;
+  for (;;) {
+    const p = producer.get(t);
+    if (!p) break;
+    if (p.op === 'Softmax' || p.op === 'LogSoftmax') return { logits: p.inputs[0]!, removed: p.op };
+    if (!PASS_THROUGH.has(p.op)) break;
+    t = p.inputs[0]!;
+  }
+  void graph;
+  return { logits: output, removed: null };
+}
+
+export function gradify(input: Model, opts: GradifyOptions = {}): { model: Model; info: GradifyInfo } {
+  const model = normaliseModel(structuredClone(input));
+  const g = model.graph;
+  const image = findImageInput(model, opts.imageInput);
+  if (image.dtype !== 'float32') throw new GradifyError(`${model.source}: input '${image.name}' is ${image.dtype}, not a float image`);
+  const layout = detectLayout(image.shape!);
+  if (opts.inputSize) {
+    const [h, w] = opts.inputSize;
+    const hw = layout === 'NCHW' ? [2, 3] : [1, 2];
+    hw.forEach((axis, k) => {
+      const d = image.shape![axis];
+      const want = k === 0 ? h : w;
+      if (typeof d === 'number' && d !== want) throw new GradifyError(`${model.source}: input '${image.name}' has a fixed size ${d}, not ${want}`);
+      image.shape![axis] = want;
+    });
+  }
+  if (g.outputs.length === 0) throw new GradifyError(`${model.source}: the model has no outputs`);
+
+  const producer = new Map<string, Node>();
+  for (const n of g.nodes) n.outputs.forEach((o) => producer.set(o, n));
+  const { logits, removed } = findLogits(g, producer, g.outputs[0]!.name);
+  const shapes = inferShapes(model);
+  const logitsShape = shapes.get(logits)?.shape;
+  if (!logitsShape || logitsShape.length < 1) throw new GradifyError(`${model.source}: cannot infer the shape of the scores '${logits}'`);
+  const classes = prodDims(logitsShape.slice(1));
+  if (typeof classes !== 'number') throw new GradifyError(`${model.source}: the number of classes of '${logits}' is not static ([${logitsShape.join(', ')}])`);
+
+  // Which tensors depend on the image (forward), and which feed the logits (backward).
+  const fromImage = new Set([image.name]);
+  for (const n of g.nodes) {
+    if (NON_DIFFERENTIABLE.has(n.op)) continue;
+    if (n.inputs.some((i) => fromImage.has(i))) {
+      n.outputs.forEach((o) => { if (o && shapes.get(o)?.dtype === 'float32') fromImage.add(o); });
+    }
+  }
+  if (!fromImage.has(logits)) throw new GradifyError(`${model.source}: the scores '${logits}' do not depend on the image input '${image.name}'`);
+  const toLogits = new Set([logits]);
+  for (let i = g.nodes.length - 1; i >= 0; i--) {
+    const n = g.nodes[i]!;
+    if (n.outputs.some((o) => toLogits.has(o))) n.inputs.forEach((t) => t && toLogits.add(t));
+  }
+  const onPath = (t: string) => fromImage.has(t) && toLogits.has(t);
+
+  const b = new GraphBuilder(g, 'grad/');
+  const forwardNodes = [...g.nodes];
+  const addNamed = (op: string, inputs: string[], output: string, attrs = {}) => {
+    if (producer.has(output) || g.initializers.has(output)) throw new GradifyError(`${model.source}: the model already has a tensor named '${output}'`);
+    g.nodes.push({ name: b.fresh(output), op, domain: '', inputs, outputs: [output], attrs });
+  };
+  addNamed('Flatten', [logits], SCORES, { axis: iAttr(1) });
+
+  // Gradient contributions per tensor, summed when a tensor feeds several nodes.
+  const contributions = new Map<string, string[]>();
+  const add = (t: string, grad: string) => contributions.set(t, [...(contributions.get(t) ?? []), grad]);
+  const total = (t: string): string | null => {
+    const c = contributions.get(t);
+    if (!c || c.length === 0) return null;
+    return c.length === 1 ? c[0]! : b.node('Sum', c, {}, 'grad_sum');
+  };
+  add(logits, b.node('Reshape', [CLASS_WEIGHTS, b.node('Shape', [logits])]));
+
+  for (let i = forwardNodes.length - 1; i >= 0; i--) {
+    const n = forwardNodes[i]!;
+    if (!n.outputs.some((o) => onPath(o))) continue;
+    const dY = n.outputs.map((o) => (onPath(o) ? total(o) : null));
+    if (dY.every((d) => d === null)) continue;
+    const rule = BACKWARD_RULES[n.op];
+    if (!rule) throw new GradifyError(`${model.source}: op '${n.op}' (node '${n.name}') has no backward rule in deepinside; supported ops: ${Object.keys(BACKWARD_RULES).join(', ')}`);
+    const ctx = new RuleContext(b, shapes, n, onPath, model.source);
+    const dX = rule(ctx, dY);
+    n.inputs.forEach((t, k) => {
+      if (!t || !onPath(t)) return;
+      const d = dX[k];
+      if (!d) return ctx.fail(`input '${t}' depends on the image but the rule gives it no gradient`);
+      add(t, d);
+    });
+  }
+  const dImage = total(image.name);
+  if (!dImage) throw new GradifyError(`${model.source}: no gradient reaches the image input '${image.name}'`);
+  addNamed('Identity', [dImage], INPUT_GRADIENT);
+
+  const batch = image.shape![0]!;
+  g.inputs = [
+    { name: image.name, dtype: 'float32', shape: image.shape },
+    { name: CLASS_WEIGHTS, dtype: 'float32', shape: [batch, classes] },
+  ];
+  g.outputs = [
+    { name: SCORES, dtype: 'float32', shape: [batch, classes] },
+    { name: INPUT_GRADIENT, dtype: 'float32', shape: image.shape },
+  ];
+  prune(g);
+  model.metadata = {
+    ...model.metadata,
+    'deepinside.gradient_model': '1',
+    'deepinside.image_input': image.name,
+    'deepinside.removed_softmax': removed ?? '',
+  };
+  model.producer = 'deepinside';
+  return {
+    model,
+    info: { imageInput: image.name, imageShape: image.shape!, layout, classes, removedSoftmax: removed, logits },
+  };
+}
+
+/** Drops nodes and initializers the outputs do not need (the removed softmax, dead branches). */
+function prune(g: Graph): void {
+  const needed = new Set(g.outputs.map((o) => o.name));
+  const kept: Node[] = [];
+  for (let i = g.nodes.length - 1; i >= 0; i--) {
+    const n = g.nodes[i]!;
+    if (!n.outputs.some((o) => needed.has(o))) continue;
+    kept.push(n);
+    n.inputs.forEach((t) => t && needed.add(t));
+  }
+  g.nodes = kept.reverse();
+  for (const k of [...g.initializers.keys()]) if (!needed.has(k)) g.initializers.delete(k);
+}
