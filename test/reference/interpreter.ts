@@ -3,8 +3,8 @@
 //
 // It shares nothing with the code under test except the IR types, and favours plain, obviously
 // correct loops over speed. Semantics follow the ONNX operator spec at opset 17 (with a few
-// older/newer input forms accepted where that costs one line); where onnxruntime deliberately
-// differs from the spec text and the tests compare against it, the comment says so.
+// older/newer input forms accepted where that costs one line); where the spec text is silent or
+// onnxruntime's behaviour is what the tests must match (pooling in ceil mode), the comment says so.
 //
 // Values: floats of every width are held as Float64Array (so Cast to float does not round), integer
 // tensors as BigInt64Array, booleans as Float64Array of 0/1.
@@ -177,7 +177,6 @@ function variadic(node: Node, xs: T[], f: NumFn, fb?: BigFn): T {
 // sliding-window geometry shared by Conv, MaxPool and AveragePool (2-D)
 
 interface Window {
-  kernel: number[];
   strides: number[];
   dilations: number[];
   begin: number[];
@@ -192,7 +191,7 @@ function slidingWindow(node: Node, spatial: number[], kernel: number[], ceilMode
   const dilations = attrInts(node, 'dilations', null) ?? new Array<number>(r).fill(1);
   const pads = attrInts(node, 'pads', null) ?? new Array<number>(2 * r).fill(0);
   const autoPad = attrString(node, 'auto_pad', 'NOTSET');
-  const w: Window = { kernel, strides, dilations, begin: [], end: [], out: [] };
+  const w: Window = { strides, dilations, begin: [], end: [], out: [] };
   for (let i = 0; i < r; i++) {
     const [n, s] = [spatial[i], strides[i]];
     const extent = (kernel[i] - 1) * dilations[i] + 1;
@@ -230,7 +229,9 @@ function conv(node: Node, x: T, wt: T, bias: T | undefined): T {
   const [M, Cg, KH, KW] = wt.dims;
   const group = attrInt(node, 'group', 1);
   if (Cg * group !== C || M % group !== 0) fail(node, `weight [${wt.dims}] with group ${group} does not fit input [${x.dims}]`);
-  const win = slidingWindow(node, [H, W], attrInts(node, 'kernel_shape', null) ?? [KH, KW], false);
+  const kernel = attrInts(node, 'kernel_shape', null) ?? [KH, KW];
+  if (kernel.join() !== [KH, KW].join()) fail(node, `kernel_shape [${kernel}] differs from the weight's [${KH},${KW}]`);
+  const win = slidingWindow(node, [H, W], kernel, false);
   const [OH, OW] = win.out;
   const [sh, sw] = win.strides;
   const [dh, dw] = win.dilations;
@@ -284,9 +285,9 @@ function convTranspose(node: Node, x: T, wt: T, bias: T | undefined): T {
   const outDims: number[] = [];
   [H, W].forEach((n, i) => {
     const full = strides[i] * (n - 1) + outPad[i] + (kernel[i] - 1) * dilations[i] + 1;
-    // The spec: an explicit output_shape (or SAME_*, meaning output = input * stride) fixes the
-    // output size and the pads are derived from it; the odd pixel goes to the end only for
-    // SAME_UPPER. (onnxruntime splits odd totals the other way round; the spec is followed here.)
+    // The spec: an explicit output_shape (spatial dims; or SAME_*, meaning output = input * stride)
+    // fixes the output size and the pads are derived from it; an odd total puts the extra pixel at
+    // the end for SAME_UPPER and at the start otherwise (onnxruntime 1.30 agrees).
     let target: number | null = null;
     if (outputShape) target = outputShape[outputShape.length - 2 + i];
     else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') target = n * strides[i];
@@ -531,16 +532,16 @@ function gemm(node: Node, a: T, b: T, c: T | undefined): T {
   const [ad, bd] = [f64(a), f64(b)];
   const A = (i: number, k: number) => (transA ? ad[k * M + i] : ad[i * K + k]);
   const B = (k: number, j: number) => (transB ? bd[j * K + k] : bd[k * N + j]);
-  const out = new Float64Array(M * N);
   // C broadcasts unidirectionally onto [M, N]
-  const ci = c ? broadcastIndex([M, N], c.dims) : null;
   if (c && broadcastShape(node, [[M, N], c.dims]).join() !== [M, N].join()) fail(node, `C [${c.dims}] does not broadcast to [${M},${N}]`);
-  const cd = c ? f64(c) : null;
+  const ci = c ? broadcastIndex([M, N], c.dims) : new Int32Array(M * N);
+  const cd = c ? f64(c) : Float64Array.of(0);
+  const out = new Float64Array(M * N);
   for (let i = 0; i < M; i++)
     for (let j = 0; j < N; j++) {
       let s = 0;
       for (let k = 0; k < K; k++) s += A(i, k) * B(k, j);
-      out[i * N + j] = alpha * s + (cd && ci ? beta * cd[ci[i * N + j]] : 0);
+      out[i * N + j] = alpha * s + beta * cd[ci[i * N + j]];
     }
   return floats([M, N], out);
 }
@@ -630,21 +631,28 @@ function unsqueeze(node: Node, args: Args): T {
 }
 
 function concat(node: Node, xs: T[]): T {
-  const axis = normAxis(node, attrInt(node, 'axis', NaN), xs[0].dims.length);
+  if (!('axis' in node.attrs)) fail(node, 'axis is required');
+  const axis = normAxis(node, attrInt(node, 'axis', 0), xs[0].dims.length);
   const dims = xs[0].dims.slice();
   dims[axis] = xs.reduce((s, t) => s + t.dims[axis], 0);
+  // gather the source index of every output element, then copy once (keeps int64 exact)
   const outer = size(dims.slice(0, axis));
-  const allInt = xs.every(isInt);
-  const out = allInt ? new BigInt64Array(size(dims)) : new Float64Array(size(dims));
-  let pos = 0;
+  const src: number[] = [];
+  const from: number[] = [];
   for (let o = 0; o < outer; o++)
-    for (const t of xs) {
+    xs.forEach((t, k) => {
       const chunk = size(t.dims.slice(axis));
-      const src = allInt ? t.data : f64(t);
-      (out as Float64Array).set((src as Float64Array).subarray(o * chunk, (o + 1) * chunk), pos);
-      pos += chunk;
-    }
-  return { dims, data: out };
+      for (let p = 0; p < chunk; p++) {
+        src.push(o * chunk + p);
+        from.push(k);
+      }
+    });
+  if (xs.every(isInt)) {
+    const data = (xs as IntTensor[]).map((t) => t.data);
+    return { dims, data: BigInt64Array.from(src, (s, i) => data[from[i]][s]) };
+  }
+  const data = xs.map(f64);
+  return floats(dims, Float64Array.from(src, (s, i) => data[from[i]][s]));
 }
 
 /** Strided slice: per axis a start, step and length (already normalised). */
@@ -654,14 +662,18 @@ function sliceT(x: T, starts: number[], steps: number[], dims: number[]): T {
   return take(x, dims, stridedIndex(dims, steps.map((st, a) => st * inStrides[a]), offset));
 }
 
+/** Equal parts; when d does not divide, ceil-sized parts and a shorter last one (as opset 18 says). */
+function equalParts(d: number, n: number): number[] {
+  const chunk = Math.ceil(d / n);
+  return Array.from({ length: n }, (_, i) => Math.max(0, Math.min(chunk, d - i * chunk)));
+}
+
 function split(node: Node, args: Args): T[] {
   const x = args.req(0);
   const axis = normAxis(node, attrInt(node, 'axis', 0), x.dims.length);
   const d = x.dims[axis];
-  const n = node.outputs.length;
   const splitIn = args.opt(1);
-  // without `split`, equal parts (ceil-sized with a shorter last part, as opset 18 defines it)
-  const parts = splitIn ? nums(splitIn) : attrInts(node, 'split', null) ?? Array.from({ length: n }, (_, i) => Math.min(Math.ceil(d / n), Math.max(0, d - i * Math.ceil(d / n))));
+  const parts = splitIn ? nums(splitIn) : attrInts(node, 'split', null) ?? equalParts(d, node.outputs.length);
   if (parts.reduce((a, b) => a + b, 0) !== d) fail(node, `split [${parts}] does not sum to ${d}`);
   let at = 0;
   return parts.map((len) => {
@@ -738,18 +750,18 @@ function pad(node: Node, args: Args): T {
   const inStrides = stridesOf(x.dims);
   const outStrides = stridesOf(dims);
   const total = size(dims);
-  const xd = isInt(x) ? null : f64(x);
-  const out = isInt(x) ? new BigInt64Array(total) : new Float64Array(total);
+  const offsets = new Int32Array(total);
   for (let i = 0; i < total; i++) {
     let off = 0;
     for (let a = 0; a < r && off >= 0; a++) {
       const s = source[a][Math.floor(i / outStrides[a]) % dims[a]];
       off = s < 0 ? -1 : off + s * inStrides[a];
     }
-    if (out instanceof BigInt64Array) out[i] = off < 0 ? BigInt(Math.trunc(value)) : (x.data as BigInt64Array)[off];
-    else out[i] = off < 0 ? value : xd![off];
+    offsets[i] = off;
   }
-  return { dims, data: out };
+  if (isInt(x)) return { dims, data: BigInt64Array.from(offsets, (o) => (o < 0 ? BigInt(Math.trunc(value)) : x.data[o])) };
+  const xd = f64(x);
+  return floats(dims, Float64Array.from(offsets, (o) => (o < 0 ? value : xd[o])));
 }
 
 function gather(node: Node, x: T, indices: T): T {
@@ -1007,7 +1019,9 @@ export function runReference(model: Model, feeds: Record<string, F64Tensor>, out
   }
   const result: Record<string, F64Tensor> = {};
   for (const name of outputs ?? model.graph.outputs.map((o) => o.name)) {
-    result[name] = env.get(name) ?? (() => { throw new Error(`reference interpreter: no value named '${name}'`); })();
+    const value = env.get(name);
+    if (!value) throw new Error(`reference interpreter: no value named '${name}'`);
+    result[name] = value;
   }
   return result;
 }

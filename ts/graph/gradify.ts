@@ -29,6 +29,8 @@ export interface GradifyInfo {
   imageShape: Dim[];
   layout: 'NCHW' | 'NHWC';
   classes: number;
+  /** shape of the scores output and of class_weights: [batch, classes] */
+  scoresShape: [Dim, number];
   /** op of the trailing normalisation removed to expose the unnormalised scores, if any */
   removedSoftmax: string | null;
   /** original output the scores came from */
@@ -45,9 +47,11 @@ export function findImageInput(model: Model, wanted?: string): ValueInfo {
     if (!v) throw new GradifyError(`${model.source}: there is no input named '${wanted}' (inputs: ${describe()})`);
     return v;
   }
-  const images = inputs.filter((v) => v.dtype === 'float32' && v.shape && (v.shape.length === 4 || v.shape.length === 3));
+  // an image-like input is a float tensor with a batch axis; rank 4 (NCHW/NHWC) wins over others
+  const floats = inputs.filter((v) => v.dtype === 'float32' && v.shape && v.shape.length >= 2);
+  const images = floats.filter((v) => v.shape!.length === 4).length ? floats.filter((v) => v.shape!.length === 4) : floats;
   if (images.length !== 1) {
-    throw new GradifyError(`${model.source}: ${images.length ? 'several' : 'no'} image-like inputs (a float tensor of rank 4, NCHW or NHWC); inputs: ${describe()}`);
+    throw new GradifyError(`${model.source}: ${images.length ? 'several' : 'no'} image-like inputs (a float tensor such as NCHW [N,3,H,W]); inputs: ${describe()}`);
   }
   if (inputs.length > 1) {
     throw new GradifyError(`${model.source}: the model has inputs besides the image, which deepinside cannot feed (inputs: ${describe()})`);
@@ -135,7 +139,8 @@ export function gradify(input: Model, opts: GradifyOptions = {}): { model: Model
     if (!c || c.length === 0) return null;
     return c.length === 1 ? c[0]! : b.node('Sum', c, {}, 'grad_sum');
   };
-  add(logits, b.node('Reshape', [CLASS_WEIGHTS, b.node('Shape', [logits])]));
+  const logitsShapeTensor = logitsShape.every((d) => typeof d === 'number') ? b.ints(logitsShape as number[]) : b.node('Shape', [logits]);
+  add(logits, b.node('Reshape', [CLASS_WEIGHTS, logitsShapeTensor]));
 
   for (let i = forwardNodes.length - 1; i >= 0; i--) {
     const n = forwardNodes[i]!;
@@ -157,7 +162,7 @@ export function gradify(input: Model, opts: GradifyOptions = {}): { model: Model
   if (!dImage) throw new GradifyError(`${model.source}: no gradient reaches the image input '${image.name}'`);
   addNamed('Identity', [dImage], INPUT_GRADIENT);
 
-  const batch = image.shape![0]!;
+  const batch = logitsShape[0]!;
   g.inputs = [
     { name: image.name, dtype: 'float32', shape: image.shape },
     { name: CLASS_WEIGHTS, dtype: 'float32', shape: [batch, classes] },
@@ -176,7 +181,7 @@ export function gradify(input: Model, opts: GradifyOptions = {}): { model: Model
   model.producer = 'deepinside';
   return {
     model,
-    info: { imageInput: image.name, imageShape: image.shape!, layout, classes, removedSoftmax: removed, logits },
+    info: { imageInput: image.name, imageShape: image.shape!, layout, classes, scoresShape: [batch, classes], removedSoftmax: removed, logits },
   };
 }
 

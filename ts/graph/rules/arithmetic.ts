@@ -30,7 +30,7 @@ export const Div: BackwardRule = (ctx, [dY]) => {
   const out = ctx.shape(ctx.output());
   const [a, b] = [ctx.input(0), ctx.input(1)];
   const dA = ctx.b.node('Div', [dY!, b]);
-  // d(a/b)/db = -(a/b)/b = -y/b
+  // d(a/b)/db = -a/b^2 = -y/b, so dB = -(dY/b) * y
   const dB = ctx.needs(1) ? ctx.b.node('Neg', [ctx.b.node('Mul', [dA, ctx.output()])]) : null;
-  return [ctx.needs(0) ? unbroadcast(ctx, dA, out, a) : null, dB ? unbroadcast(ctx, ctx.b.node('Div', [dB, b]), out, b) : null];
+  return [ctx.needs(0) ? unbroadcast(ctx, dA, out, a) : null, dB ? unbroadcast(ctx, dB, out, b) : null];
 };

@@ -4,7 +4,7 @@
 // in row-major window order (the element onnxruntime and PyTorch select), and scatters the routed
 // gradients back with one grouped ConvTranspose whose kernels are one-hot at their offset.
 import { type Tensor, attrInt, floatTensor, iAttr } from '../ir.js';
-import { resolveWindow, extent, type Window } from '../window.js';
+import { resolveWindow, extent, windowOutput, type Window } from '../window.js';
 import { scatterWindows } from './scatter.js';
 import type { BackwardRule, RuleContext } from './types.js';
 
@@ -16,6 +16,12 @@ function poolGeometry(ctx: RuleContext) {
   if (xs.length !== 4) ctx.fail(`only 2-D pooling is supported (input rank ${xs.length})`);
   const w = resolveWindow(ctx.node, xs.slice(2));
   return { xs, ys, w, C: xs[1]! };
+}
+
+/** Output size as the ONNX spec's shape inference computes it (no dropped last window). */
+function specOutput(w: Window, n: number, i: number): number {
+  const span = n + w.padsBegin[i]! + w.padsEnd[i]! - extent(w, i);
+  return (w.ceil ? Math.ceil(span / w.strides[i]!) : Math.floor(span / w.strides[i]!)) + 1;
 }
 
 /** Grouped ConvTranspose weights [C*K, 1, kh, kw]: channel c*K+k is one-hot at kernel offset k. */
@@ -31,11 +37,18 @@ export const MaxPool: BackwardRule = (ctx, [dY]) => {
   const { xs, ys, w, C } = poolGeometry(ctx);
   if (attrInt(ctx.node, 'storage_order', 0) !== 0) ctx.fail('storage_order=1 is not supported');
   const b = ctx.b;
-  const [H, W] = [xs[2]!, xs[3]!], [Ho, Wo] = [ys[2]!, ys[3]!];
+  const [Ho, Wo] = [ys[2]!, ys[3]!];
   // pad with -inf so padded cells never equal a max; far enough that every strided slice has Ho x Wo
   const endPad = [0, 1].map((i) => Math.max(0, (ys[i + 2]! - 1) * w.strides[i]! + extent(w, i) - w.padsBegin[i]! - xs[i + 2]!));
   const padded = b.node('Pad', [ctx.input(0), b.ints([0, 0, w.padsBegin[0]!, w.padsBegin[1]!, 0, 0, endPad[0]!, endPad[1]!]), b.scalar(-Infinity)]);
-  const y = ctx.output();
+  // onnxruntime drops a last ceil_mode window that starts in the end padding, but ONNX shape
+  // inference does not; slicing y and dY to the true size keeps both views consistent
+  let y = ctx.output(), grad = dY!;
+  if (windowOutput({ ...w, ceil: w.ceil }, xs.slice(2)).some((d, i) => d !== specOutput(w, xs[i + 2]!, i))) {
+    const crop = (t: string) => b.node('Slice', [t, b.ints([0, 0]), b.ints([Ho, Wo]), b.ints([2, 3])]);
+    y = crop(y);
+    grad = crop(grad);
+  }
   let taken: string | null = null;
   const routed: string[] = [];
   for (let a = 0; a < w.kernel[0]!; a++) {
@@ -45,12 +58,11 @@ export const MaxPool: BackwardRule = (ctx, [dY]) => {
       let hit = b.node('Cast', [b.node('Equal', [slice, y])], { to: iAttr(1) });
       if (taken) hit = b.node('Mul', [hit, b.node('Sub', [b.scalar(1), taken])]);
       taken = taken ? b.node('Add', [taken, hit]) : hit;
-      routed.push(b.node('Unsqueeze', [b.node('Mul', [dY!, hit]), b.ints([2])]));
+      routed.push(b.node('Unsqueeze', [b.node('Mul', [grad, hit]), b.ints([2])]));
     }
   }
   // [N, C, K, Ho, Wo] -> [N, C*K, Ho, Wo], channel-major as the one-hot kernels expect
   const stacked = b.node('Reshape', [b.node('Concat', routed, { axis: iAttr(2) }), b.ints([0, C * routed.length, Ho, Wo])]);
-  void H; void W;
   return [scatterWindows(ctx, stacked, b.tensor(oneHotKernels(C, w), 'maxpool_onehot'), w, xs.slice(2), ys.slice(2), C)];
 };
 
