@@ -185,6 +185,15 @@ export function gradify(input: Model, opts: GradifyOptions = {}): { model: Model
   };
 }
 
+/** The forward half of a gradient model: image in, scores out (for classification without a backward pass). */
+export function forwardOnly(gradientModel: Model): Model {
+  const m = structuredClone(gradientModel);
+  m.graph.inputs = m.graph.inputs.filter((v) => v.name !== CLASS_WEIGHTS);
+  m.graph.outputs = m.graph.outputs.filter((v) => v.name === SCORES);
+  prune(m.graph);
+  return m;
+}
+
 /** Drops nodes and initializers the outputs do not need (the removed softmax, dead branches). */
 function prune(g: Graph): void {
   const needed = new Set(g.outputs.map((o) => o.name));

@@ -90,3 +90,16 @@ export function overlay(img: RgbImage, map: Float32Array, opts: OverlayOptions =
   for (let i = 0; i < n * 3; i++) out[i] = Math.round(img.data[i] * (1 - alpha) + colours[i] * alpha);
   return { data: out, width: img.width, height: img.height };
 }
+
+/**
+ * Rescales a non-negative map to 0..1 for display, saturating at the given quantile: saliency maps
+ * are dominated by a few peaks, and min/max scaling would leave the rest of the object invisible.
+ */
+export function normaliseForDisplay(map: Float32Array, quantile = 0.99): Float32Array {
+  const finite = Float32Array.from(map.filter((v) => Number.isFinite(v))).sort();
+  const top = finite.length ? finite[Math.min(finite.length - 1, Math.floor(quantile * (finite.length - 1)))]! : 0;
+  const out = new Float32Array(map.length);
+  if (!(top > 0)) return normalise(map);
+  for (let i = 0; i < map.length; i++) out[i] = Number.isFinite(map[i]) ? Math.min(1, Math.max(0, map[i]! / top)) : 0;
+  return out;
+}

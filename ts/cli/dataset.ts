@@ -1,0 +1,30 @@
+// Annotated image sets ({file, class_index, boxes, ...} lists, files relative to the list's folder)
+// and classification error over them.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+
+export interface Annotation {
+  file: string;
+  class_index: number;
+  label?: string;
+  boxes?: number[][];
+}
+
+export async function readAnnotations(path: string, limit?: number): Promise<{ path: string; items: (Annotation & { path: string })[] }> {
+  let parsed: unknown;
+  try { parsed = JSON.parse(await readFile(path, 'utf8')); } catch (e) {
+    throw new Error(`${path}: cannot read the annotations (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!Array.isArray(parsed)) throw new Error(`${path}: annotations must be a JSON array of {file, class_index}`);
+  const items = parsed.slice(0, limit ?? parsed.length).map((a, i) => {
+    if (typeof a?.file !== 'string' || !Number.isInteger(a?.class_index)) throw new Error(`${path}: entry ${i} lacks a file or an integer class_index`);
+    return { ...(a as Annotation), path: resolve(dirname(path), a.file) };
+  });
+  return { path, items };
+}
+
+/** Top-1 and top-5 classification error: the fraction of images whose class is not among the first k. */
+export function classificationError(truth: number[], ranked: number[][]): { top1Error: number; top5Error: number } {
+  const miss = (k: number) => truth.filter((c, i) => !ranked[i]!.slice(0, k).includes(c)).length / truth.length;
+  return { top1Error: miss(1), top5Error: miss(5) };
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// The deepinside command line: gradify, classify, saliency.
+import { basename, extname, join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { Explainer, type LoadOptions, type SaliencyResult } from '../explainer.js';
+import { gradify } from '../graph/gradify.js';
+import { decodeModel, encodeModel } from '../onnx/codec.js';
+import { readModelFile } from '../model-file.js';
+import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
+import { applyColormap, overlay, type ColormapName } from '../image/colormap.js';
+import { encodePng, writeFileAtomic } from '../image/encode.js';
+import { PRESET_NAMES, type PresetName } from '../image/preprocess.js';
+import { expandImageArgs } from './inputs.js';
+import { progress } from './progress.js';
+import { classificationError, readAnnotations } from './dataset.js';
+
+const VERSION = '0.1.0';
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function size(v: string): [number, number] {
+  const m = /^(\d+)x(\d+)$/.exec(v);
+  if (!m) throw new InvalidArgumentError('expected HEIGHTxWIDTH, e.g. 224x224');
+  return [Number(m[1]), Number(m[2])];
+}
+
+const modelOptions = (cmd: Command) => cmd
+  .requiredOption('-m, --model <file>', 'ONNX image classifier')
+  .addOption(new Option('-p, --preset <name>', 'preprocessing preset').choices(PRESET_NAMES))
+  .option('-l, --labels <file>', 'class labels: one per line (synset_words.txt style) or a JSON array')
+  .addOption(new Option('--runtime <name>', 'ONNX runtime').choices(['node', 'wasm']).default('node'))
+  .addOption(new Option('--resize <mode>', 'how images reach the model size').choices(['stretch', 'center-crop']).default('stretch'))
+  .option('--input-size <HxW>', 'image size for models with a dynamic input size (default 224x224)', size)
+  .option('--max-pixels <n>', `refuse larger images (default ${DEFAULT_MAX_PIXELS})`, positiveInt)
+  .option('--json', 'print machine-readable JSON on stdout');
+
+interface ModelFlags {
+  model: string; preset?: PresetName; labels?: string; runtime: 'node' | 'wasm'; resize: 'stretch' | 'center-crop';
+  inputSize?: [number, number]; maxPixels?: number; json?: boolean;
+}
+
+function loadOptions(o: ModelFlags): LoadOptions {
+  return { preset: o.preset, labels: o.labels, runtime: o.runtime, resize: o.resize, inputSize: o.inputSize, maxPixels: o.maxPixels };
+}
+
+/** Decodes every image once before any work, so a bad file stops the run before anything is written. */
+async function validateImages(files: string[], maxPixels?: number): Promise<void> {
+  for (const f of files) await decodeImage(f, { maxPixels: maxPixels ?? DEFAULT_MAX_PIXELS });
+}
+
+const CHUNK = 16;
+
+async function classifyCommand(images: string[], o: ModelFlags & { top: number; dataset?: string; limit?: number }) {
+  if (o.dataset && images.length) throw new Error('give images or --dataset, not both');
+  const annotations = o.dataset ? await readAnnotations(o.dataset, o.limit) : null;
+  const files = annotations ? annotations.items.map((a) => a.path) : await expandImageArgs(images);
+  await validateImages(files, o.maxPixels);
+  const ex = await Explainer.load(o.model, loadOptions(o));
+  const bar = progress(files.length, 'classify', !o.json);
+  const results = [];
+  for (let i = 0; i < files.length; i += CHUNK) {
+    const part = await ex.classify(files.slice(i, i + CHUNK), Math.max(o.top, annotations ? 5 : 0));
+    results.push(...part);
+    bar.tick(part.length);
+  }
+  bar.stop();
+  await ex.close();
+  if (annotations) {
+    const err = classificationError(annotations.items.map((a) => a.class_index), results.map((r) => r.predictions.map((p) => p.index)));
+    const summary = { dataset: o.dataset, n: files.length, runtime: ex.runtime, classification: err };
+    if (o.json) console.log(JSON.stringify({ ...summary, images: results }));
+    else console.log(`${files.length} images: top-1 error ${(100 * err.top1Error).toFixed(1)}%, top-5 error ${(100 * err.top5Error).toFixed(1)}% (${o.model}, runtime ${ex.runtime})`);
+    return;
+  }
+  if (o.json) { console.log(JSON.stringify(results.map((r) => ({ ...r, predictions: r.predictions.slice(0, o.top) })))); return; }
+  for (const r of results) {
+    console.log(r.name);
+    for (const p of r.predictions.slice(0, o.top)) console.log(`  ${p.probability.toFixed(4)}  ${String(p.index).padStart(4)}  ${p.label}`);
+  }
+}
+
+/** Output names per image: the file's stem, made unique when two inputs share it. */
+function stems(files: string[]): string[] {
+  const seen = new Map<string, number>();
+  return files.map((f) => {
+    const s = basename(f, extname(f));
+    const n = seen.get(s) ?? 0;
+    seen.set(s, n + 1);
+    return n ? `${s}-${n}` : s;
+  });
+}
+
+async function writeSaliency(r: SaliencyResult, file: string, stem: string, out: string, colormap: ColormapName) {
+  const source = await decodeImage(file, { maxPixels: Number.MAX_SAFE_INTEGER });
+  const written: Record<string, unknown>[] = [];
+  for (const m of r.maps) {
+    const base = join(out, `${stem}.${m.target.index}`);
+    const heat = { data: applyColormap(m.sourceMap, colormap), width: m.sourceWidth, height: m.sourceHeight };
+    await writeFileAtomic(`${base}.saliency.png`, await encodePng(heat));
+    await writeFileAtomic(`${base}.overlay.png`, await encodePng(overlay(source, m.sourceMap, { colormap })));
+    written.push({ target: m.target, saliency: `${base}.saliency.png`, overlay: `${base}.overlay.png`, modelResolution: [m.width, m.height] });
+  }
+  const json = { image: file, width: r.maps[0]?.sourceWidth, height: r.maps[0]?.sourceHeight, predictions: r.predictions, maps: written, runtime: r.runtime, timings: r.timings };
+  await writeFileAtomic(join(out, `${stem}.json`), JSON.stringify(json, null, 2));
+  return json;
+}
+
+async function saliencyCommand(images: string[], o: ModelFlags & { target: string[]; topK?: number; out: string; colormap: ColormapName }) {
+  const files = await expandImageArgs(images);
+  await validateImages(files, o.maxPixels);
+  const ex = await Explainer.load(o.model, loadOptions(o));
+  const targets = o.target.length ? o.target : ['top'];
+  targets.forEach((t) => ex.resolveTarget(t)); // fail on a bad target before any work
+  const names = stems(files);
+  const bar = progress(files.length, 'saliency', !o.json);
+  const summary = [];
+  for (let i = 0; i < files.length; i += CHUNK) {
+    const chunk = files.slice(i, i + CHUNK);
+    const results = await ex.saliency(chunk, o.topK ? { topK: o.topK } : { target: targets });
+    for (const [k, r] of results.entries()) summary.push(await writeSaliency(r, chunk[k]!, names[i + k]!, o.out, o.colormap));
+    bar.tick(chunk.length);
+  }
+  bar.stop();
+  await ex.close();
+  if (o.json) console.log(JSON.stringify(summary));
+  else for (const s of summary) console.log(`${s.image}: ${s.maps.map((m) => `${(m.target as { label: string }).label} -> ${m.overlay}`).join(', ')}`);
+}
+
+async function gradifyCommand(input: string, output: string, o: { imageInput?: string; inputSize?: [number, number] }) {
+  const { model, info } = gradify(decodeModel(await readModelFile(input), input), o);
+  await writeFileAtomic(output, encodeModel(model));
+  console.log(`${output}: inputs ${info.imageInput} [${info.imageShape.join(', ')}], class_weights [${info.scoresShape.join(', ')}]; outputs scores, input_gradient` +
+    (info.removedSoftmax ? `; removed the trailing ${info.removedSoftmax}` : ''));
+}
+
+export function buildProgram(): Command {
+  const program = new Command('deepinside')
+    .version(VERSION)
+    .description('Look inside image classifiers: class saliency maps for any ONNX ConvNet (Simonyan et al., arXiv 1312.6034)');
+
+  program.command('gradify')
+    .description('write the gradient model: (image, class_weights) -> (scores, input_gradient)')
+    .argument('<in>', 'ONNX classifier').argument('<out>', 'gradient model to write')
+    .option('--image-input <name>', 'the image input, when the model has several float inputs')
+    .option('--input-size <HxW>', 'fix a dynamic image size', size)
+    .action(gradifyCommand);
+
+  modelOptions(program.command('classify')
+    .description('top classes of each image, or the classification error over an annotated set')
+    .argument('[images...]', 'image files, directories or glob patterns')
+    .option('-k, --top <k>', 'classes to show', positiveInt, 5)
+    .option('--dataset <annotations.json>', 'measure top-1/top-5 error over an annotated image set')
+    .option('--limit <n>', 'use the first n images of the dataset', positiveInt))
+    .action(classifyCommand);
+
+  modelOptions(program.command('saliency')
+    .description('class saliency maps: heatmap and overlay PNGs and a JSON summary per image')
+    .argument('<images...>', 'image files, directories or glob patterns')
+    .option('-t, --target <class...>', "class index, label or 'top' (repeatable)", [])
+    .option('--top-k <k>', 'explain the k highest-scoring classes', positiveInt)
+    .requiredOption('-o, --out <dir>', 'output directory')
+    .addOption(new Option('--colormap <name>', 'heatmap colours').choices(['viridis', 'jet']).default('viridis')))
+    .action(saliencyCommand);
+  return program;
+}
+
+async function main(argv: string[]) {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (e) {
+    process.stderr.write(`deepinside: error: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,274 @@
+// The public API: load a classifier once, then classify images and compute their class saliency
+// maps (Simonyan et al. 2014, section 3: M = max over channels of |dS_c/dI|).
+import { readModelFile } from './model-file.js';
+import { type GradifyInfo, forwardOnly, gradify } from './graph/gradify.js';
+import type { Model } from './graph/ir.js';
+import { decodeModel, encodeModel } from './onnx/codec.js';
+import { type Labels, labelsFromMetadata, readLabels } from './labels.js';
+import { type ImageInput, type RgbImage, decodeImage, DEFAULT_MAX_PIXELS } from './image/decode.js';
+import { type CropRect, type ResizeMode, mapToSource, resizeRgb } from './image/resize.js';
+import { type Preset, type PresetName, getPreset, toTensorData } from './image/preprocess.js';
+import { normaliseForDisplay } from './image/colormap.js';
+import { type ModelSession, type RuntimeName, createSession } from './runtime/session.js';
+
+export interface LoadOptions {
+  /** preprocessing preset (default: the model's metadata 'deepinside.preset', else 'imagenet') */
+  preset?: PresetName;
+  /** labels file; default: labels in the model's metadata, else class numbers */
+  labels?: string | Labels;
+  runtime?: RuntimeName;
+  threads?: number;
+  /** name of the image input, when the model has several float inputs */
+  imageInput?: string;
+  /** [height, width] for models whose image size is dynamic (default 224x224) */
+  inputSize?: [number, number];
+  /** how images are brought to the model's size (default 'stretch') */
+  resize?: ResizeMode;
+  /** images over this many pixels are refused (default 50 megapixels) */
+  maxPixels?: number;
+  /** most images per runtime call when the model's batch size is dynamic (default 8) */
+  batchSize?: number;
+}
+
+/** A class to explain: its index, its label, 'top' (the predicted class). */
+export type Target = number | string;
+
+export interface Prediction {
+  index: number;
+  label: string;
+  /** unnormalised class score (the logit) */
+  score: number;
+  /** softmax probability */
+  probability: number;
+}
+
+export interface ClassSaliency {
+  target: Prediction;
+  /** saliency at the model's input resolution, scaled to [0,1] for display (saturating at the 99th percentile) */
+  map: Float32Array;
+  /** max over channels of |dS/dI| before normalisation */
+  raw: Float32Array;
+  width: number;
+  height: number;
+  /** `map` placed on the original image's pixel grid (zero outside a centre crop) */
+  sourceMap: Float32Array;
+  sourceWidth: number;
+  sourceHeight: number;
+}
+
+export interface SaliencyResult {
+  name: string;
+  predictions: Prediction[];
+  maps: ClassSaliency[];
+  runtime: RuntimeName;
+  timings: { decodeMs: number; networkMs: number };
+}
+
+export interface SaliencyOptions {
+  /** one class or several (default 'top') */
+  target?: Target | Target[];
+  /** explain the k highest-scoring classes instead of `target` */
+  topK?: number;
+}
+
+export class ExplainerError extends Error {}
+
+interface Prepared {
+  name: string;
+  tensor: Float32Array;
+  crop: CropRect;
+  sourceWidth: number;
+  sourceHeight: number;
+  decodeMs: number;
+}
+
+export class Explainer {
+  private constructor(
+    readonly info: GradifyInfo & { width: number; height: number; source: string },
+    readonly preset: Preset,
+    readonly labels: Labels | null,
+    private readonly session: ModelSession,
+    private readonly opts: LoadOptions,
+    /** the gradient model, for writing to disk */
+    readonly gradientModel: Model,
+  ) {}
+
+  static async load(model: string | Uint8Array, opts: LoadOptions = {}): Promise<Explainer> {
+    const source = typeof model === 'string' ? model : 'model buffer';
+    const bytes = typeof model === 'string' ? await readModelFile(model) : model;
+    const decoded = decodeModel(bytes, source);
+    const { model: gm, info } = gradify(decoded, { imageInput: opts.imageInput, inputSize: opts.inputSize ?? defaultSize(decoded, opts.imageInput) });
+    const spatial = info.layout === 'NCHW' ? info.imageShape.slice(2) : info.imageShape.slice(1, 3);
+    const [height, width] = spatial;
+    if (typeof height !== 'number' || typeof width !== 'number') throw new ExplainerError(`${source}: the image size is not static`);
+    const presetName = opts.preset ?? (decoded.metadata['deepinside.preset'] as PresetName | undefined) ?? 'imagenet';
+    const labels = typeof opts.labels === 'string' ? await readLabels(opts.labels) : opts.labels ?? labelsFromMetadata(decoded.metadata);
+    if (labels && labels.names.length !== info.classes) {
+      throw new ExplainerError(`${typeof opts.labels === 'string' ? opts.labels : 'labels'}: ${labels.names.length} labels for a model with ${info.classes} classes`);
+    }
+    const session = await createSession(encodeModel(gm), encodeModel(forwardOnly(gm)), info.imageInput, { runtime: opts.runtime, threads: opts.threads });
+    return new Explainer({ ...info, width, height, source }, getPreset(presetName), labels, session, opts, gm);
+  }
+
+  get runtime(): RuntimeName {
+    return this.session.runtime;
+  }
+
+  get classes(): number {
+    return this.info.classes;
+  }
+
+  label(index: number): string {
+    return this.labels?.names[index] ?? String(index);
+  }
+
+  /** Resolves a target (index, label or 'top') to a class index; 'top' gives -1. */
+  resolveTarget(target: Target): number {
+    if (target === 'top') return -1;
+    if (typeof target === 'number' || /^\d+$/.test(target)) {
+      const i = Number(target);
+      if (!Number.isInteger(i) || i < 0 || i >= this.classes) throw new ExplainerError(`target ${target} is out of range: the model has classes 0 to ${this.classes - 1}`);
+      return i;
+    }
+    const i = this.labels?.names.findIndex((n) => n.toLowerCase() === target.toLowerCase()) ?? -1;
+    const j = i >= 0 ? i : this.labels?.ids.indexOf(target) ?? -1;
+    if (j < 0) throw new ExplainerError(`target '${target}' is not a class label of this model${this.labels ? '' : ' (it has no labels; give --labels or a class index)'}`);
+    return j;
+  }
+
+  private async prepare(input: ImageInput, index: number): Promise<Prepared> {
+    const t0 = performance.now();
+    const name = typeof input === 'string' ? input : `image ${index}`;
+    const img: RgbImage = await decodeImage(input, { maxPixels: this.opts.maxPixels ?? DEFAULT_MAX_PIXELS, name });
+    const { image, crop } = await resizeRgb(img, this.info.width, this.info.height, this.opts.resize ?? 'stretch');
+    const tensor = toTensorData([image], this.preset, this.info.layout);
+    return { name, tensor, crop, sourceWidth: img.width, sourceHeight: img.height, decodeMs: performance.now() - t0 };
+  }
+
+  private get maxBatch(): number {
+    return typeof this.info.imageShape[0] === 'number' ? (this.info.imageShape[0] as number) : this.opts.batchSize ?? 8;
+  }
+
+  private shape(n: number): number[] {
+    const s = this.info.imageShape.map((d) => (typeof d === 'number' ? d : 0));
+    s[0] = n;
+    return s;
+  }
+
+  /** Runs rows of (image tensor, class weights) through the runtime in batches the model accepts. */
+  private async runRows(rows: { tensor: Float32Array; weights?: Float32Array }[]): Promise<{ scores: Float32Array; gradient?: Float32Array }[]> {
+    const out: { scores: Float32Array; gradient?: Float32Array }[] = [];
+    const size = rows[0]?.tensor.length ?? 0, C = this.classes;
+    const fixed = this.maxBatch;
+    for (let start = 0; start < rows.length; start += fixed) {
+      const chunk = rows.slice(start, start + fixed);
+      // a model with a fixed batch size gets padded batches
+      const n = typeof this.info.imageShape[0] === 'number' ? fixed : chunk.length;
+      const x = new Float32Array(n * size);
+      chunk.forEach((r, i) => x.set(r.tensor, i * size));
+      let w: Float32Array | undefined;
+      if (chunk[0]!.weights) {
+        w = new Float32Array(n * C);
+        chunk.forEach((r, i) => w!.set(r.weights!, i * C));
+      }
+      const res = await this.session.run(x, this.shape(n), w);
+      chunk.forEach((_, i) => out.push({
+        scores: res.scores.subarray(i * C, (i + 1) * C),
+        gradient: res.gradient?.subarray(i * size, (i + 1) * size),
+      }));
+    }
+    return out;
+  }
+
+  private predictions(scores: Float32Array, k: number): Prediction[] {
+    let max = -Infinity;
+    for (const s of scores) max = Math.max(max, s);
+    let sum = 0;
+    for (const s of scores) sum += Math.exp(s - max);
+    const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!).slice(0, k);
+    return order.map((index) => ({ index, label: this.label(index), score: scores[index]!, probability: Math.exp(scores[index]! - max) / sum }));
+  }
+
+  /** Top-k classes per image (forward pass only). */
+  async classify(images: ImageInput[], topK = 5): Promise<{ name: string; predictions: Prediction[] }[]> {
+    const prepared = await Promise.all(images.map((im, i) => this.prepare(im, i)));
+    const out = await this.runRows(prepared.map((p) => ({ tensor: p.tensor })));
+    return prepared.map((p, i) => ({ name: p.name, predictions: this.predictions(out[i]!.scores, Math.min(topK, this.classes)) }));
+  }
+
+  /** Class saliency maps for each image: one map per requested target. */
+  async saliency(images: ImageInput | ImageInput[], opts: SaliencyOptions = {}): Promise<SaliencyResult[]> {
+    const list = Array.isArray(images) ? images : [images];
+    const targets = opts.topK ? [] : ([] as Target[]).concat(opts.target ?? 'top');
+    const fixed = targets.map((t) => this.resolveTarget(t));
+    if (opts.topK !== undefined && (!Number.isInteger(opts.topK) || opts.topK < 1 || opts.topK > this.classes)) {
+      throw new ExplainerError(`topK must be an integer from 1 to ${this.classes}, got ${opts.topK}`);
+    }
+    const prepared = await Promise.all(list.map((im, i) => this.prepare(im, i)));
+    const t0 = performance.now();
+    // Forward pass when any target depends on the prediction; then one gradient row per (image, class).
+    const needForward = opts.topK !== undefined || fixed.includes(-1);
+    const forward = needForward ? await this.runRows(prepared.map((p) => ({ tensor: p.tensor }))) : null;
+    const plan = prepared.map((p, i) => {
+      const top = forward ? this.predictions(forward[i]!.scores, opts.topK ?? 1).map((q) => q.index) : [];
+      const classes = opts.topK ? top : fixed.map((c) => (c === -1 ? top[0]! : c));
+      return classes.map((c) => ({ image: i, cls: c, tensor: p.tensor, weights: oneHot(this.classes, c) }));
+    }).flat();
+    const rows = await this.runRows(plan);
+    const networkMs = performance.now() - t0;
+    return prepared.map((p, i) => {
+      const mine = plan.map((r, k) => ({ r, out: rows[k]! })).filter((e) => e.r.image === i);
+      const scores = mine[0]?.out.scores ?? forward![i]!.scores;
+      const preds = this.predictions(scores, Math.min(5, this.classes));
+      const all = this.predictions(scores, this.classes);
+      return {
+        name: p.name,
+        predictions: preds,
+        runtime: this.runtime,
+        timings: { decodeMs: p.decodeMs, networkMs: networkMs / prepared.length },
+        maps: mine.map(({ r, out }) => {
+          const raw = channelMaxAbs(out.gradient!, this.info.layout, this.info.width, this.info.height);
+          const map = normaliseForDisplay(raw);
+          return {
+            target: all.find((q) => q.index === r.cls)!,
+            map, raw, width: this.info.width, height: this.info.height,
+            sourceMap: mapToSource(map, this.info.width, this.info.height, p.crop, p.sourceWidth, p.sourceHeight),
+            sourceWidth: p.sourceWidth, sourceHeight: p.sourceHeight,
+          };
+        }),
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function oneHot(n: number, i: number): Float32Array {
+  const w = new Float32Array(n);
+  w[i] = 1;
+  return w;
+}
+
+/** The paper's map: M(i,j) = max over channels of |w(i,j,c)|. */
+export function channelMaxAbs(gradient: Float32Array, layout: 'NCHW' | 'NHWC', width: number, height: number): Float32Array {
+  const hw = width * height, channels = gradient.length / hw;
+  const m = new Float32Array(hw);
+  for (let p = 0; p < hw; p++) {
+    let best = 0;
+    for (let c = 0; c < channels; c++) {
+      const v = Math.abs(layout === 'NCHW' ? gradient[c * hw + p]! : gradient[p * channels + c]!);
+      if (v > best) best = v;
+    }
+    m[p] = best;
+  }
+  return m;
+}
+
+function defaultSize(model: Model, imageInput?: string): [number, number] | undefined {
+  const v = model.graph.inputs.find((i) => (imageInput ? i.name === imageInput : i.shape?.length === 4));
+  if (!v?.shape || v.shape.length !== 4) return undefined;
+  const spatial = v.shape[1] === 3 || v.shape[1] === 1 ? v.shape.slice(2) : v.shape.slice(1, 3);
+  return spatial.every((d) => typeof d === 'number') ? undefined : [224, 224];
+}

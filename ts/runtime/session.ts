@@ -1,0 +1,67 @@
+// Runs a gradient model on one of the ONNX runtimes and says which one ran.
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+
+export type RuntimeName = 'node' | 'wasm' | 'webgpu';
+
+export interface RunOutputs {
+  scores: Float32Array;
+  gradient?: Float32Array;
+}
+
+export interface ModelSession {
+  readonly runtime: RuntimeName;
+  /** Runs the forward pass only (scores), or scores and gradient when weights are given. */
+  run(input: Float32Array, shape: number[], weights?: Float32Array): Promise<RunOutputs>;
+  release(): Promise<void>;
+}
+
+interface OrtModule {
+  InferenceSession: { create(bytes: Uint8Array, opts?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => Tensor;
+  env: { wasm: { numThreads?: number } };
+}
+
+async function loadOrt(runtime: RuntimeName): Promise<OrtModule> {
+  if (runtime === 'node') return (await import('onnxruntime-node')) as unknown as OrtModule;
+  return (await import('onnxruntime-web')) as unknown as OrtModule;
+}
+
+export interface SessionOptions {
+  runtime?: RuntimeName;
+  /** intra-op threads (default: 2 on node, 1 for wasm in Node) */
+  threads?: number;
+}
+
+/**
+ * Two sessions over one gradient model: the full one, and a forward-only one (scores) for
+ * classification and 'top' targets, so that those pay no backward pass.
+ */
+export async function createSession(gradientModel: Uint8Array, forwardModel: Uint8Array, imageInput: string, opts: SessionOptions = {}): Promise<ModelSession> {
+  const runtime = opts.runtime ?? 'node';
+  const ort = await loadOrt(runtime);
+  // errors only: shape-merge warnings about the rewritten graph are expected and not the user's concern
+  const options: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+  if (runtime === 'node') options.intraOpNumThreads = opts.threads ?? 2;
+  if (runtime === 'wasm') { ort.env.wasm.numThreads = opts.threads ?? 1; options.executionProviders = ['wasm']; }
+  if (runtime === 'webgpu') options.executionProviders = ['webgpu'];
+  const [grad, fwd] = await Promise.all([
+    ort.InferenceSession.create(gradientModel, options),
+    ort.InferenceSession.create(forwardModel, options),
+  ]);
+  return {
+    runtime,
+    async run(input, shape, weights) {
+      const x = new ort.Tensor('float32', input, shape);
+      if (!weights) {
+        const out = await fwd.run({ [imageInput]: x });
+        return { scores: out['scores']!.data as Float32Array };
+      }
+      const w = new ort.Tensor('float32', weights, [shape[0]!, weights.length / shape[0]!]);
+      const out = await grad.run({ [imageInput]: x, class_weights: w });
+      return { scores: out['scores']!.data as Float32Array, gradient: out['input_gradient']!.data as Float32Array };
+    },
+    async release() {
+      await Promise.all([grad.release(), fwd.release()]);
+    },
+  };
+}
