@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The deepinside command line: gradify, classify, saliency.
 import { basename, extname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -168,13 +167,15 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function main(argv: string[]) {
+/** Runs the CLI; errors become one line on stderr and exit status 1. */
+export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram().exitOverride((err) => { throw Object.assign(err, { cliUsage: true }); }).parseAsync(argv);
+    return 0;
   } catch (e) {
-    process.stderr.write(`deepinside: error: ${(e as Error).message}\n`);
-    process.exitCode = 1;
+    const err = e as Error & { cliUsage?: boolean; exitCode?: number };
+    if (err.cliUsage) return err.exitCode ?? 1; // commander has already printed usage or help
+    process.stderr.write(`deepinside: error: ${err.message}\n`);
+    return 1;
   }
 }
-
-await main(process.argv);

@@ -73,13 +73,13 @@ export function normalise(map: Float32Array): Float32Array {
 
 export interface OverlayOptions {
   colormap?: ColormapName;
-  /** Weight of the coloured map: 0 shows only the image, 1 only the map. */
+  /** Weight of the coloured map where the map is 1 (it fades with the map, so cold areas show the image). */
   alpha?: number;
 }
 
-/** Blends the coloured map (values 0..1, one per pixel) over the image. */
+/** Blends the coloured map (values 0..1, one per pixel) over the image, weighted by the map. */
 export function overlay(img: RgbImage, map: Float32Array, opts: OverlayOptions = {}): RgbImage {
-  const alpha = opts.alpha ?? 0.5;
+  const alpha = opts.alpha ?? 0.8;
   if (!(alpha >= 0 && alpha <= 1)) throw new Error(`overlay: alpha must be in [0, 1], got ${alpha}`);
   const n = img.width * img.height;
   if (map.length !== n) {
@@ -87,7 +87,10 @@ export function overlay(img: RgbImage, map: Float32Array, opts: OverlayOptions =
   }
   const colours = applyColormap(map, opts.colormap ?? 'viridis');
   const out = new Uint8Array(n * 3);
-  for (let i = 0; i < n * 3; i++) out[i] = Math.round(img.data[i] * (1 - alpha) + colours[i] * alpha);
+  for (let i = 0; i < n * 3; i++) {
+    const a = alpha * Math.min(1, Math.max(0, map[(i / 3) | 0]! || 0));
+    out[i] = Math.round(img.data[i]! * (1 - a) + colours[i]! * a);
+  }
   return { data: out, width: img.width, height: img.height };
 }
 

@@ -47,11 +47,14 @@ export class RuleContext {
     return this.shape(tensor).length;
   }
 
-  /** A shape that must be fully static for this rule. */
+  /**
+   * A shape whose dims after the batch axis must be static for this rule; the batch dim may stay
+   * dynamic (it comes back as 0, which the rules only ever pass to Reshape as "copy").
+   */
   staticShape(tensor: string, why: string): number[] {
     const s = this.shape(tensor);
-    if (!s.every(isKnown)) this.fail(`${why} needs the static shape of '${tensor}', which is [${s.join(', ')}]; give the model input a fixed size`);
-    return s as number[];
+    if (!s.slice(1).every(isKnown)) this.fail(`${why} needs the static shape of '${tensor}', which is [${s.join(', ')}]; give the model input a fixed size`);
+    return s.map((d) => (isKnown(d) ? d : 0));
   }
 
   /** Constant values of an initializer input (axes, pads, shapes); fails when computed at run time. */

@@ -1,0 +1,146 @@
+// The CLI end to end, and every kind of bad input: a clear message, a non-zero exit, no output files.
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TestNet } from './helpers/net.js';
+import { CLASSES, sceneImage, tempDir, tinyClassifier, writeFixture } from './helpers/fixtures.js';
+import { encodeModel } from '../ts/onnx/codec.js';
+import { decodeModel } from '../ts/onnx/codec.js';
+
+const run = promisify(execFile);
+const BIN = ['--import', 'tsx', join(import.meta.dirname, '../ts/cli/bin.ts')];
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [...BIN, ...args], { cwd: import.meta.dirname });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('deepinside CLI', () => {
+  let dir: string, model: string, png: string, jpg: string, labels: string;
+  beforeAll(async () => {
+    dir = tempDir();
+    model = writeFixture(dir, 'tiny.onnx', tinyClassifier());
+    png = writeFixture(dir, 'scene.png', await sceneImage(48, 40));
+    jpg = writeFixture(dir, 'photo.jpg', await sceneImage(40, 40, 'jpeg'));
+    labels = writeFixture(dir, 'labels.txt', Array.from({ length: CLASSES }, (_, i) => `n0000000${i} thing${i}, other name`).join('\n'));
+  });
+
+  it('saliency writes heatmap and overlay PNGs and JSON per image, and --json to stdout', async () => {
+    const out = join(dir, 'out');
+    const r = await cli(['saliency', png, jpg, '--model', model, '--preset', 'unit', '--labels', labels, '--target', 'top', '--target', '4', '--out', out, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toHaveLength(2);
+    expect(summary[0].maps[1].target).toMatchObject({ index: 4, label: 'thing4' });
+    const files = readdirSync(out).sort();
+    expect(files).toContain('scene.json');
+    expect(files).toContain('scene.4.overlay.png');
+    expect(files).toContain('photo.4.saliency.png');
+    expect(files.filter((f) => f.endsWith('.png'))).toHaveLength(8);
+    const json = JSON.parse(readFileSync(join(out, 'scene.json'), 'utf8'));
+    expect([json.width, json.height]).toEqual([48, 40]);
+  });
+
+  it('takes directories and globs of images', async () => {
+    const images = tempDir();
+    writeFixture(images, 'a.png', readFileSync(png));
+    writeFixture(images, 'b.jpg', readFileSync(jpg));
+    writeFixture(images, 'notes.md', 'not an image, and not picked up');
+    const out = join(dir, 'out-glob');
+    const r = await cli(['saliency', images, '--model', model, '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(2);
+    const g = await cli(['classify', join(images, '*.png'), '--model', model, '--json', '--top', '3']);
+    expect(g.code).toBe(0);
+    const parsed = JSON.parse(g.stdout);
+    expect(parsed).toHaveLength(1);
+    expect(parsed[0].predictions).toHaveLength(3);
+  });
+
+  it('classify --dataset prints top-1 and top-5 error', async () => {
+    const ann = writeFixture(dir, 'ann.json', JSON.stringify([{ file: 'scene.png', class_index: 0 }, { file: 'photo.jpg', class_index: 1 }]));
+    const r = await cli(['classify', '--dataset', ann, '--model', model, '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.n).toBe(2);
+    expect(s.classification.top1Error).toBeGreaterThanOrEqual(0);
+    expect(s.classification.top5Error).toBeLessThanOrEqual(s.classification.top1Error);
+  });
+
+  it('gradify writes a gradient model with the documented contract', async () => {
+    const out = join(dir, 'grad.onnx');
+    const r = await cli(['gradify', model, out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/removed the trailing Softmax/);
+    const gm = decodeModel(readFileSync(out), out);
+    expect(gm.graph.inputs.map((v) => v.name)).toEqual(['x', 'class_weights']);
+    expect(gm.graph.outputs.map((v) => [v.name, v.shape])).toEqual([['scores', ['N', CLASSES]], ['input_gradient', ['N', 3, 32, 32]]]);
+  });
+
+  describe('bad input: message, non-zero exit, no output', () => {
+    const expectFailure = async (args: string[], message: RegExp) => {
+      const out = join(dir, `bad-${Math.random().toString(36).slice(2)}`);
+      const r = await cli([...args, '--out', out]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(message);
+      expect(existsSync(out), 'no output directory').toBe(false);
+    };
+    const sal = (image: string, extra: string[] = []) => ['saliency', image, '--model', model, ...extra];
+
+    it('not an image', async () => {
+      await expectFailure(sal(writeFixture(dir, 'notes.txt', 'hello, world')), /notes\.txt: not an image/);
+    });
+    it('a truncated JPEG', async () => {
+      const full = await sceneImage(64, 64, 'jpeg');
+      await expectFailure(sal(writeFixture(dir, 'cut.jpg', full.subarray(0, full.length >> 1))), /cut\.jpg: truncated or corrupt/);
+    });
+    it('an empty file', async () => {
+      await expectFailure(sal(writeFixture(dir, 'empty.png', '')), /empty\.png: empty file/);
+    });
+    it('a missing image', async () => {
+      await expectFailure(sal(join(dir, 'nope.png')), /nope\.png: file not found/);
+    });
+    it('one bad image among good ones stops before anything is written', async () => {
+      await expectFailure(['saliency', png, writeFixture(dir, 'bad.png', 'xx'), '--model', model], /bad\.png: not an image/);
+    });
+    it('a missing model', async () => {
+      await expectFailure(['saliency', png, '--model', join(dir, 'missing.onnx')], /missing\.onnx: model file not found/);
+    });
+    it('a file that is not ONNX', async () => {
+      await expectFailure(['saliency', png, '--model', writeFixture(dir, 'fake.onnx', 'this is not protobuf at all')], /fake\.onnx: not an ONNX model/);
+    });
+    it('a model without an image-like input', async () => {
+      const t = new TestNet([4], 1, 'vector');
+      const m = writeFixture(dir, 'vector.onnx', encodeModel(t.done(t.op('Relu', [t.x]))));
+      await expectFailure(['saliency', png, '--model', m], /vector\.onnx: no image-like inputs.*x float32\[4\]/);
+    });
+    it('an op without a backward rule', async () => {
+      const t = new TestNet(['N', 3, 8, 8], 1, 'erf');
+      const m = writeFixture(dir, 'erf.onnx', encodeModel(t.done(t.op('Flatten', [t.op('Erf', [t.conv(t.x, 3, 2, 3)])]))));
+      await expectFailure(['saliency', png, '--model', m], /erf\.onnx: op 'Erf' \(node 'Erf'\) has no backward rule/);
+    });
+    it('a target out of range', async () => {
+      await expectFailure(sal(png, ['--target', '10']), /target 10 is out of range: the model has classes 0 to 9/);
+    });
+    it('an image over the size limit', async () => {
+      await expectFailure(sal(png, ['--max-pixels', '1000']), /scene\.png: image is 48x40 = 1920 pixels, over the limit of 1000/);
+    });
+    it('gradify on an unsupported op writes nothing', async () => {
+      const t = new TestNet(['N', 3, 8, 8], 1, 'erf2');
+      const m = writeFixture(dir, 'erf2.onnx', encodeModel(t.done(t.op('Erf', [t.x]))));
+      const out = join(dir, 'erf2-grad.onnx');
+      const r = await cli(['gradify', m, out]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/op 'Erf'/);
+      expect(existsSync(out)).toBe(false);
+    });
+  });
+});
