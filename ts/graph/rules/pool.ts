@@ -2,7 +2,7 @@
 // MaxPool backward does not use MaxPool's Indices output (the webgpu runtime rejects it): for each
 // kernel offset it compares the strided input slice with the pooled output, keeps the first match
 // in row-major window order (the element onnxruntime and PyTorch select), and scatters the routed
-// gradients back with one grouped ConvTranspose whose kernels are one-hot at their offset.
+// gradients back with a depthwise ConvTranspose whose kernel is one-hot at that offset.
 import { type Tensor, attrInt, floatTensor, iAttr } from '../ir.js';
 import { resolveWindow, extent, windowOutput, type Window } from '../window.js';
 import { scatterWindows } from './scatter.js';
@@ -24,13 +24,12 @@ function specOutput(w: Window, n: number, i: number): number {
   return (w.ceil ? Math.ceil(span / w.strides[i]!) : Math.floor(span / w.strides[i]!)) + 1;
 }
 
-/** Grouped ConvTranspose weights [C*K, 1, kh, kw]: channel c*K+k is one-hot at kernel offset k. */
-function oneHotKernels(C: number, w: Window): Tensor {
-  const [kh, kw] = w.kernel as [number, number];
-  const K = kh * kw;
-  const data = new Float32Array(C * K * K);
-  for (let c = 0; c < C; c++) for (let k = 0; k < K; k++) data[(c * K + k) * K + k] = 1;
-  return floatTensor([C * K, 1, kh, kw], data);
+/** Depthwise ConvTranspose weights [C, 1, kh, kw], one-hot at kernel offset k for every channel. */
+function oneHotKernel(C: number, w: Window, k: number): Tensor {
+  const K = w.kernel[0]! * w.kernel[1]!;
+  const data = new Float32Array(C * K);
+  for (let c = 0; c < C; c++) data[c * K + k] = 1;
+  return floatTensor([C, 1, w.kernel[0]!, w.kernel[1]!], data);
 }
 
 export const MaxPool: BackwardRule = (ctx, [dY]) => {
@@ -38,9 +37,10 @@ export const MaxPool: BackwardRule = (ctx, [dY]) => {
   if (attrInt(ctx.node, 'storage_order', 0) !== 0) ctx.fail('storage_order=1 is not supported');
   const b = ctx.b;
   const [Ho, Wo] = [ys[2]!, ys[3]!];
-  // pad with -inf so padded cells never equal a max; far enough that every strided slice has Ho x Wo
+  // pad with the lowest float so padded cells never equal a max (-Infinity breaks WGSL), far enough
+  // that every strided slice has Ho x Wo
   const endPad = [0, 1].map((i) => Math.max(0, (ys[i + 2]! - 1) * w.strides[i]! + extent(w, i) - w.padsBegin[i]! - xs[i + 2]!));
-  const padded = b.node('Pad', [ctx.input(0), b.ints([0, 0, w.padsBegin[0]!, w.padsBegin[1]!, 0, 0, endPad[0]!, endPad[1]!]), b.scalar(-Infinity)]);
+  const padded = b.node('Pad', [ctx.input(0), b.ints([0, 0, w.padsBegin[0]!, w.padsBegin[1]!, 0, 0, endPad[0]!, endPad[1]!]), b.scalar(-3.4028234663852886e38)]);
   // onnxruntime drops a last ceil_mode window that starts in the end padding, but ONNX shape
   // inference does not; slicing y and dY to the true size keeps both views consistent
   let y = ctx.output(), grad = dY!;
@@ -50,7 +50,7 @@ export const MaxPool: BackwardRule = (ctx, [dY]) => {
     grad = crop(grad);
   }
   let taken: string | null = null;
-  const routed: string[] = [];
+  const scattered: string[] = [];
   for (let a = 0; a < w.kernel[0]!; a++) {
     for (let c = 0; c < w.kernel[1]!; c++) {
       const h0 = a * w.dilations[0]!, w0 = c * w.dilations[1]!;
@@ -58,12 +58,13 @@ export const MaxPool: BackwardRule = (ctx, [dY]) => {
       let hit = b.node('Cast', [b.node('Equal', [slice, y])], { to: iAttr(1) });
       if (taken) hit = b.node('Mul', [hit, b.node('Sub', [b.scalar(1), taken])]);
       taken = taken ? b.node('Add', [taken, hit]) : hit;
-      routed.push(b.node('Unsqueeze', [b.node('Mul', [grad, hit]), b.ints([2])]));
+      // depthwise scatter of this offset's share (one grouped ConvTranspose over all offsets would
+      // be cheaper, but onnxruntime's webgpu kernel gets grouped ConvTranspose wrong)
+      const kernel = b.tensor(oneHotKernel(C, w, scattered.length), 'maxpool_onehot');
+      scattered.push(scatterWindows(ctx, b.node('Mul', [grad, hit]), kernel, w, xs.slice(2), ys.slice(2), C));
     }
   }
-  // [N, C, K, Ho, Wo] -> [N, C*K, Ho, Wo], channel-major as the one-hot kernels expect
-  const stacked = b.node('Reshape', [b.node('Concat', routed, { axis: iAttr(2) }), b.ints([0, C * routed.length, Ho, Wo])]);
-  return [scatterWindows(ctx, stacked, b.tensor(oneHotKernels(C, w), 'maxpool_onehot'), w, xs.slice(2), ys.slice(2), C)];
+  return [scattered.length === 1 ? scattered[0]! : b.node('Sum', scattered)];
 };
 
 /** 1/divisor per output cell, as onnxruntime divides (windows clipped to the padded or real extent). */

@@ -17,9 +17,19 @@ export function scatterWindows(
     padsEnd.push(Math.max(0, excess));
     outputPadding.push(Math.max(0, -excess));
   }
-  return ctx.b.node('ConvTranspose', [grad, weight], {
-    strides: isAttr(w.strides), dilations: isAttr(w.dilations), group: iAttr(group),
+  const attrs = {
+    strides: isAttr(w.strides), dilations: isAttr(w.dilations),
     pads: isAttr([...w.padsBegin, ...padsEnd]), output_padding: isAttr(outputPadding),
     kernel_shape: isAttr(w.kernel),
-  });
+  };
+  const weightShape = ctx.b.graph.initializers.get(weight)?.dims ?? ctx.staticShape(weight, 'the window scatter');
+  if (group === 1 || weightShape[0] === group) {
+    return ctx.b.node('ConvTranspose', [grad, weight], { ...attrs, group: iAttr(group) });
+  }
+  // Grouped (not depthwise): one ConvTranspose per group. onnxruntime's webgpu kernel computes
+  // grouped ConvTranspose with several input channels per group wrongly; this form runs everywhere.
+  const grads = ctx.b.nodeN('Split', [grad, ctx.b.ints(Array(group).fill(weightShape[0]! / group))], { axis: iAttr(1) }, group);
+  const weights = ctx.b.nodeN('Split', [weight, ctx.b.ints(Array(group).fill(weightShape[0]! / group))], { axis: iAttr(0) }, group);
+  const parts = grads.map((g, i) => ctx.b.node('ConvTranspose', [g, weights[i]!], attrs));
+  return ctx.b.node('Concat', parts, { axis: iAttr(1) });
 }
