@@ -16,7 +16,7 @@ describe('whole-network gradients of ImageNet-shaped families', () => {
       expect(info.classes).toBe(10);
       expect(info.scoresShape).toEqual([f.input[0], 10]);
 
-      const r = await gradCheck(model, f.input, { samples: 48 });
+      const r = await gradCheck(model, f.input, { samples: 48, scale: f.scale });
       // activations at a realistic scale: scores neither vanish nor blow up
       const maxScore = Math.max(...Array.from(r.scores, Math.abs));
       expect(r.scores.every(Number.isFinite)).toBe(true);

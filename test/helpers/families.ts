@@ -9,6 +9,9 @@ import { TestNet, float, int, ints } from './net.js';
 export interface Family {
   name: string;
   input: number[];
+  /** inputs uniform in [-scale, scale] (default 1); ImageNet-normalised pixels span about ±2.5,
+   *  which makes bounded activations (ReLU6, HardSwish) saturate somewhere */
+  scale?: number;
   /** op of the trailing softmax gradify should remove, or null */
   softmax: 'Softmax' | 'LogSoftmax' | null;
   build: () => Model;
@@ -281,7 +284,8 @@ export function mobileNetV3(): Model {
   const se = (x: string, c: number, r: number): string => {
     let s = t.relu(t.conv2d(t.gap(x), c, r, 1));
     // torchvision: hardsigmoid(x) = relu6(x + 3) / 6, which exports as HardSigmoid(alpha=1/6)
-    s = t.op('HardSigmoid', [t.conv2d(s, r, c, 1, { gain: 1 })], { alpha: float(1 / 6), beta: float(0.5) });
+    // a wide excitation conv, so that some gates saturate at 0 or 1 as trained SE gates do
+    s = t.op('HardSigmoid', [t.conv2d(s, r, c, 1, { gain: 24 })], { alpha: float(1 / 6), beta: float(0.5) });
     return t.op('Mul', [x, s]);
   };
   const block = (x: string, cin: number, hidden: number, cout: number, k: number, stride: number, useSe: boolean, act: 'hs' | 're'): string => {
@@ -373,8 +377,8 @@ export const FAMILIES: Family[] = [
   { name: 'ResNet', input: [2, 3, 16, 16], softmax: null, build: resNet },
   { name: 'SqueezeNet', input: [1, 3, 25, 25], softmax: 'Softmax', build: squeezeNet },
   { name: 'DenseNet', input: [1, 3, 16, 16], softmax: null, build: denseNet },
-  { name: 'MobileNetV2', input: [1, 3, 16, 16], softmax: null, build: mobileNetV2 },
-  { name: 'MobileNetV3', input: [1, 3, 16, 16], softmax: null, build: mobileNetV3 },
+  { name: 'MobileNetV2', input: [1, 3, 16, 16], scale: 3, softmax: null, build: mobileNetV2 },
+  { name: 'MobileNetV3', input: [1, 3, 16, 16], scale: 3, softmax: null, build: mobileNetV3 },
   { name: 'ShuffleNet v2', input: [1, 3, 16, 16], softmax: null, build: shuffleNetV2 },
   { name: 'EfficientNet', input: [1, 3, 16, 16], softmax: 'Softmax', build: efficientNet },
 ];

@@ -66,14 +66,15 @@ export function detectLayout(shape: Dim[]): 'NCHW' | 'NHWC' {
   return 'NCHW';
 }
 
-/** Follows the output back through reshapes to a Softmax/LogSoftmax; returns the logits tensor. */
+/** Follows the output back through reshapes and float casts to a Softmax/LogSoftmax; returns the logits tensor. */
 function findLogits(graph: Graph, producer: Map<string, Node>, output: string): { logits: string; removed: string | null } {
   let t = output;
   for (;;) {
     const p = producer.get(t);
     if (!p) break;
     if (p.op === 'Softmax' || p.op === 'LogSoftmax') return { logits: p.inputs[0]!, removed: p.op };
-    if (!PASS_THROUGH.has(p.op)) break;
+    const floatCast = p.op === 'Cast' && [1, 10, 11].includes(Number(p.attrs['to']?.v));
+    if (!PASS_THROUGH.has(p.op) && !floatCast) break;
     t = p.inputs[0]!;
   }
   void graph;

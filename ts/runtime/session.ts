@@ -3,6 +3,13 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 
 export type RuntimeName = 'node' | 'wasm' | 'webgpu';
 
+/**
+ * onnxruntime-web's webgpu provider, kept in NCHW: with its default NHWC layout transform it
+ * computes a Conv wrongly when that Conv's input also feeds the backward graph (seen on
+ * onnxruntime-web 1.30 with gradient models of VGG-like nets; test/browser/webgpu.test.ts).
+ */
+export const WEBGPU_PROVIDER = { name: 'webgpu', preferredLayout: 'NCHW' } as const;
+
 export interface RunOutputs {
   scores: Float32Array;
   gradient?: Float32Array;
@@ -43,7 +50,7 @@ export async function createSession(gradientModel: Uint8Array, forwardModel: Uin
   const options: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 3 };
   if (runtime === 'node') options.intraOpNumThreads = opts.threads ?? 2;
   if (runtime === 'wasm') { ort.env.wasm.numThreads = opts.threads ?? 1; options.executionProviders = ['wasm']; }
-  if (runtime === 'webgpu') options.executionProviders = ['webgpu'];
+  if (runtime === 'webgpu') options.executionProviders = [WEBGPU_PROVIDER];
   const [grad, fwd] = await Promise.all([
     ort.InferenceSession.create(gradientModel, options),
     ort.InferenceSession.create(forwardModel, options),
