@@ -10,6 +10,8 @@ import { type CropRect, type ResizeMode, mapToSource, resizeRgb } from './image/
 import { type Preset, type PresetName, getPreset, toTensorData } from './image/preprocess.js';
 import { normaliseForDisplay } from './image/colormap.js';
 import { type ModelSession, type RuntimeName, createSession } from './runtime/session.js';
+import { type CoreChoice, type LoadedCore, loadCore } from './native/index.js';
+import { type LocaliseOptions, type LocaliseResult, localise } from './localise.js';
 
 export interface LoadOptions {
   /** preprocessing preset (default: the model's metadata 'deepinside.preset', else 'imagenet') */
@@ -28,6 +30,8 @@ export interface LoadOptions {
   maxPixels?: number;
   /** most images per runtime call when the model's batch size is dynamic (default 8) */
   batchSize?: number;
+  /** colour segmentation core for localise(): the N-API addon, WebAssembly, or auto (default) */
+  backend?: CoreChoice;
 }
 
 /** A class to explain: its index, its label, 'top' (the predicted class). */
@@ -58,6 +62,9 @@ export interface ClassSaliency {
 
 export interface SaliencyResult {
   name: string;
+  /** the image at the model's input size, and the region of the original it covers */
+  input: RgbImage;
+  crop: CropRect;
   predictions: Prediction[];
   maps: ClassSaliency[];
   runtime: RuntimeName;
@@ -75,6 +82,8 @@ export class ExplainerError extends Error {}
 
 interface Prepared {
   name: string;
+  /** the image at the model's input size, as the network saw it */
+  input: RgbImage;
   tensor: Float32Array;
   crop: CropRect;
   sourceWidth: number;
@@ -142,7 +151,7 @@ export class Explainer {
     const img: RgbImage = await decodeImage(input, { maxPixels: this.opts.maxPixels ?? DEFAULT_MAX_PIXELS, name });
     const { image, crop } = await resizeRgb(img, this.info.width, this.info.height, this.opts.resize ?? 'stretch');
     const tensor = toTensorData([image], this.preset, this.info.layout);
-    return { name, tensor, crop, sourceWidth: img.width, sourceHeight: img.height, decodeMs: performance.now() - t0 };
+    return { name, input: image, tensor, crop, sourceWidth: img.width, sourceHeight: img.height, decodeMs: performance.now() - t0 };
   }
 
   private get maxBatch(): number {
@@ -223,6 +232,8 @@ export class Explainer {
       const all = this.predictions(scores, this.classes);
       return {
         name: p.name,
+        input: p.input,
+        crop: p.crop,
         predictions: preds,
         runtime: this.runtime,
         timings: { decodeMs: p.decodeMs, networkMs: networkMs / prepared.length },
@@ -238,6 +249,19 @@ export class Explainer {
         }),
       };
     });
+  }
+
+  private core?: Promise<LoadedCore>;
+
+  /** The segmentation core localise() uses (loaded on first use), and why it fell back, if it did. */
+  loadCore(): Promise<LoadedCore> {
+    this.core ??= loadCore(this.opts.backend ?? 'auto');
+    return this.core;
+  }
+
+  /** Weakly supervised localisation: mask and box per image and target (see localise.ts). */
+  async localise(images: ImageInput | ImageInput[], opts: LocaliseOptions = {}): Promise<LocaliseResult[]> {
+    return localise(this, await this.loadCore(), images, opts);
   }
 
   async close(): Promise<void> {

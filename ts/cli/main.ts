@@ -12,6 +12,9 @@ import { PRESET_NAMES, type PresetName } from '../image/preprocess.js';
 import { expandImageArgs } from './inputs.js';
 import { progress } from './progress.js';
 import { classificationError, readAnnotations } from './dataset.js';
+import { evaluateCommand } from './evaluate.js';
+import type { LocaliseResult } from '../localise.js';
+import { drawBox, tintMask } from '../image/draw.js';
 
 const VERSION = '0.1.0';
 
@@ -35,15 +38,16 @@ const modelOptions = (cmd: Command) => cmd
   .addOption(new Option('--resize <mode>', 'how images reach the model size').choices(['stretch', 'center-crop']).default('stretch'))
   .option('--input-size <HxW>', 'image size for models with a dynamic input size (default 224x224)', size)
   .option('--max-pixels <n>', `refuse larger images (default ${DEFAULT_MAX_PIXELS})`, positiveInt)
+  .addOption(new Option('--backend <name>', 'colour segmentation core (localise, evaluate)').choices(['auto', 'native', 'wasm']).default('auto'))
   .option('--json', 'print machine-readable JSON on stdout');
 
 interface ModelFlags {
   model: string; preset?: PresetName; labels?: string; runtime: 'node' | 'wasm'; resize: 'stretch' | 'center-crop';
-  inputSize?: [number, number]; maxPixels?: number; json?: boolean;
+  inputSize?: [number, number]; maxPixels?: number; json?: boolean; backend: 'auto' | 'native' | 'wasm';
 }
 
 function loadOptions(o: ModelFlags): LoadOptions {
-  return { preset: o.preset, labels: o.labels, runtime: o.runtime, resize: o.resize, inputSize: o.inputSize, maxPixels: o.maxPixels };
+  return { preset: o.preset, labels: o.labels, runtime: o.runtime, resize: o.resize, inputSize: o.inputSize, maxPixels: o.maxPixels, backend: o.backend };
 }
 
 /** Decodes every image once before any work, so a bad file stops the run before anything is written. */
@@ -129,6 +133,55 @@ async function saliencyCommand(images: string[], o: ModelFlags & { target: strin
   else for (const s of summary) console.log(`${s.image}: ${s.maps.map((m) => `${(m.target as { label: string }).label} -> ${m.overlay}`).join(', ')}`);
 }
 
+async function writeLocalisation(r: LocaliseResult, file: string, stem: string, out: string) {
+  const source = await decodeImage(file, { maxPixels: Number.MAX_SAFE_INTEGER });
+  const written: Record<string, unknown>[] = [];
+  for (const l of r.localisations) {
+    const base = join(out, `${stem}.${l.target.index}`);
+    const mask = { data: Uint8Array.from(l.mask, (v) => v * 255), width: source.width, height: source.height, channels: 1 as const };
+    let boxed = tintMask(source, l.mask);
+    if (l.box) boxed = drawBox(boxed, l.box, [255, 230, 0]);
+    await writeFileAtomic(`${base}.mask.png`, await encodePng(mask));
+    await writeFileAtomic(`${base}.box.png`, await encodePng(boxed));
+    written.push({ target: l.target, box: l.box, maskArea: l.mask.reduce((a, v) => a + v, 0), energy: l.energy, mask: `${base}.mask.png`, boxOverlay: `${base}.box.png` });
+  }
+  const json = { image: file, width: source.width, height: source.height, predictions: r.predictions, localisations: written, runtime: r.runtime, backend: r.backend, fallbackReason: r.fallbackReason, timings: r.timings };
+  await writeFileAtomic(join(out, `${stem}.json`), JSON.stringify(json, null, 2));
+  return json;
+}
+
+interface LocaliseFlags extends ModelFlags { target: string[]; topK?: number; out: string; fgQuantile: number; bgQuantile: number; iterations: number }
+
+async function localiseCommand(images: string[], o: LocaliseFlags) {
+  const files = await expandImageArgs(images);
+  await validateImages(files, o.maxPixels);
+  const ex = await Explainer.load(o.model, loadOptions(o));
+  const targets = o.target.length ? o.target : ['top'];
+  targets.forEach((t) => ex.resolveTarget(t));
+  const core = await ex.loadCore();
+  if (core.fallbackReason && !o.json) process.stderr.write(`deepinside: using the WebAssembly core (${core.fallbackReason})\n`);
+  const names = stems(files);
+  const bar = progress(files.length, 'localise', !o.json);
+  const summary = [];
+  const opts = { fgQuantile: o.fgQuantile, bgQuantile: o.bgQuantile, iterations: o.iterations };
+  for (let i = 0; i < files.length; i += CHUNK) {
+    const chunk = files.slice(i, i + CHUNK);
+    const results = await ex.localise(chunk, o.topK ? { ...opts, topK: o.topK } : { ...opts, target: targets });
+    for (const [k, r] of results.entries()) summary.push(await writeLocalisation(r, chunk[k]!, names[i + k]!, o.out));
+    bar.tick(chunk.length);
+  }
+  bar.stop();
+  await ex.close();
+  if (o.json) console.log(JSON.stringify(summary));
+  else for (const s of summary) console.log(`${s.image}: ${s.localisations.map((l) => `${(l.target as { label: string }).label} box ${JSON.stringify(l.box)} -> ${l.boxOverlay}`).join(', ')}`);
+}
+
+function fraction(v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
+  return n;
+}
+
 async function gradifyCommand(input: string, output: string, o: { imageInput?: string; inputSize?: [number, number] }) {
   const { model, info } = gradify(decodeModel(await readModelFile(input), input), o);
   await writeFileAtomic(output, encodeModel(model));
@@ -164,6 +217,25 @@ export function buildProgram(): Command {
     .requiredOption('-o, --out <dir>', 'output directory')
     .addOption(new Option('--colormap <name>', 'heatmap colours').choices(['viridis', 'jet']).default('viridis')))
     .action(saliencyCommand);
+  modelOptions(program.command('localise')
+    .description('weakly supervised localisation: object mask and box per image (GrabCut seeded by the saliency map)')
+    .argument('<images...>', 'image files, directories or glob patterns')
+    .option('-t, --target <class...>', "class index, label or 'top' (repeatable)", [])
+    .option('--top-k <k>', 'localise the k highest-scoring classes', positiveInt)
+    .option('--fg-quantile <q>', 'saliency quantile above which pixels seed the foreground', fraction, 0.95)
+    .option('--bg-quantile <q>', 'saliency quantile below which pixels seed the background', fraction, 0.3)
+    .option('--iterations <n>', 'GrabCut iterations', positiveInt, 5)
+    .requiredOption('-o, --out <dir>', 'output directory'))
+    .action(localiseCommand);
+
+  modelOptions(program.command('evaluate')
+    .description('ILSVRC-style evaluation: classification and localisation error (top-1, top-5) next to fixed-box baselines')
+    .requiredOption('--dataset <annotations.json>', 'annotated images: [{file, class_index, boxes: [[x0,y0,x1,y1],...]}]')
+    .option('--limit <n>', 'use the first n images', positiveInt)
+    .option('--fg-quantile <q>', 'saliency quantile above which pixels seed the foreground', fraction, 0.95)
+    .option('--bg-quantile <q>', 'saliency quantile below which pixels seed the background', fraction, 0.3)
+    .option('--iterations <n>', 'GrabCut iterations', positiveInt, 5))
+    .action((o) => evaluateCommand(o, loadOptions(o)));
   return program;
 }
 

@@ -1,0 +1,39 @@
+// Synthetic localisation scenes: a coloured object on a textured background, with its exact
+// mask and box, and a saliency-like map that is bright on parts of the object and noisy elsewhere.
+import { rng } from './net.js';
+
+export interface Scene {
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+  mask: Uint8Array;
+  box: [number, number, number, number];
+  saliency: Float32Array;
+}
+
+export function drawScene(seed: number, width = 96, height = 80): Scene {
+  const r = rng(seed);
+  const bg = [40 + 150 * r(), 40 + 150 * r(), 40 + 150 * r()];
+  let fg = [255 * r(), 255 * r(), 255 * r()];
+  // keep the object's colour clearly apart from the background's
+  if (Math.hypot(fg[0]! - bg[0]!, fg[1]! - bg[1]!, fg[2]! - bg[2]!) < 120) fg = bg.map((c) => (c > 128 ? c - 110 : c + 110));
+  const cx = width * (0.35 + 0.3 * r()), cy = height * (0.35 + 0.3 * r());
+  const rx = width * (0.15 + 0.12 * r()), ry = height * (0.15 + 0.12 * r());
+  const fx = 0.2 + 0.5 * r(), fy = 0.2 + 0.5 * r();
+  const rgb = new Uint8Array(width * height * 3), mask = new Uint8Array(width * height), saliency = new Float32Array(width * height);
+  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      const inside = ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
+      const texture = 25 * Math.sin(x * fx) * Math.cos(y * fy);
+      const base = inside ? fg : bg;
+      for (let c = 0; c < 3; c++) rgb[3 * p + c] = Math.max(0, Math.min(255, Math.round(base[c]! + (inside ? 0.4 : 1) * texture + 18 * (r() - 0.5))));
+      if (inside) { mask[p] = 1; x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y); }
+      // gradient-like saliency: strong but speckled on the object, weak noise elsewhere
+      const d = Math.sqrt(((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2);
+      saliency[p] = (inside ? Math.max(0, 1.2 - d) * r() : 0) + 0.15 * r() * r();
+    }
+  }
+  return { width, height, rgb, mask, box: [x0, y0, x1, y1], saliency };
+}

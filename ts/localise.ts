@@ -1,0 +1,117 @@
+// Weakly supervised object localisation (Simonyan et al. 2014, section 3.1): pixels above the
+// fgQuantile of the class saliency map seed a foreground colour model, pixels below bgQuantile a
+// background one; GrabCut labels every pixel; the largest connected foreground component is the
+// object mask and its bounding box the localisation.
+import type { ClassSaliency, Explainer, SaliencyOptions, SaliencyResult } from './explainer.js';
+import type { ImageInput, RgbImage } from './image/decode.js';
+import type { CropRect } from './image/resize.js';
+import type { CoreBackend } from './native/backend.js';
+
+export type Box = [x0: number, y0: number, x1: number, y1: number];
+
+export interface LocaliseOptions extends SaliencyOptions {
+  fgQuantile?: number;
+  bgQuantile?: number;
+  iterations?: number;
+  components?: number;
+  gamma?: number;
+  connectivity?: 4 | 8;
+}
+
+export interface Localisation {
+  target: ClassSaliency['target'];
+  /** inclusive pixel box on the original image, or null when no foreground remains */
+  box: Box | null;
+  /** object mask on the original image's grid (1 = object) */
+  mask: Uint8Array;
+  /** the same at the model's input resolution, where the segmentation ran */
+  modelBox: Box | null;
+  modelMask: Uint8Array;
+  /** the saliency map the seeds came from */
+  saliency: ClassSaliency;
+  /** GrabCut energy after each iteration */
+  energy: number[];
+}
+
+export interface LocaliseResult {
+  name: string;
+  predictions: SaliencyResult['predictions'];
+  localisations: Localisation[];
+  runtime: SaliencyResult['runtime'];
+  backend: CoreBackend['name'];
+  /** why the native core was not used, when it was not */
+  fallbackReason?: string;
+  timings: SaliencyResult['timings'] & { segmentMs: number };
+}
+
+export const LABEL = { BG: 0, FG: 1, PR_BG: 2, PR_FG: 3 } as const;
+
+function checkQuantiles(fg: number, bg: number) {
+  if (!(fg > 0 && fg < 1 && bg > 0 && bg < 1 && bg < fg)) {
+    throw new RangeError(`quantiles must satisfy 0 < bgQuantile < fgQuantile < 1, got bgQuantile ${bg} and fgQuantile ${fg}`);
+  }
+}
+
+/** GrabCut labels from a saliency map: hard foreground above the fg quantile, hard background below the bg quantile. */
+export function seedLabels(core: CoreBackend, raw: Float32Array, fgQuantile: number, bgQuantile: number): Uint8Array {
+  const hi = core.quantile(raw, fgQuantile), lo = core.quantile(raw, bgQuantile);
+  if (!(hi > lo)) throw new Error('the saliency map is constant: it gives no foreground or background seeds');
+  return Uint8Array.from(raw, (v) => (v >= hi ? LABEL.FG : v <= lo ? LABEL.BG : LABEL.PR_BG));
+}
+
+/** Maps an inclusive box on the model's input grid back onto the original image. */
+export function boxToSource(box: Box, modelW: number, modelH: number, crop: CropRect, srcW: number, srcH: number): Box {
+  const sx = crop.width / modelW, sy = crop.height / modelH;
+  return [
+    Math.max(0, Math.floor(crop.x + box[0] * sx)),
+    Math.max(0, Math.floor(crop.y + box[1] * sy)),
+    Math.min(srcW - 1, Math.ceil(crop.x + (box[2] + 1) * sx) - 1),
+    Math.min(srcH - 1, Math.ceil(crop.y + (box[3] + 1) * sy) - 1),
+  ];
+}
+
+/** Nearest-neighbour placement of a model-resolution mask onto the original image (0 outside the crop). */
+export function maskToSource(mask: Uint8Array, modelW: number, modelH: number, crop: CropRect, srcW: number, srcH: number): Uint8Array {
+  const out = new Uint8Array(srcW * srcH);
+  for (let y = crop.y; y < crop.y + crop.height; y++) {
+    const my = Math.min(modelH - 1, Math.floor(((y - crop.y + 0.5) * modelH) / crop.height));
+    for (let x = crop.x; x < crop.x + crop.width; x++) {
+      const mx = Math.min(modelW - 1, Math.floor(((x - crop.x + 0.5) * modelW) / crop.width));
+      out[y * srcW + x] = mask[my * modelW + mx]!;
+    }
+  }
+  return out;
+}
+
+export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSaliency, opts: LocaliseOptions, crop: CropRect) {
+  const fgQ = opts.fgQuantile ?? 0.95, bgQ = opts.bgQuantile ?? 0.3;
+  checkQuantiles(fgQ, bgQ);
+  const { width: W, height: H } = input;
+  const seeds = seedLabels(core, saliency.raw, fgQ, bgQ);
+  const cut = core.grabcut(input.data, W, H, seeds, {
+    iterations: opts.iterations ?? 5, components: opts.components ?? 5, gamma: opts.gamma ?? 50, connectivity: opts.connectivity ?? 8,
+  });
+  const fg = Uint8Array.from(cut.labels, (l) => (l === LABEL.FG || l === LABEL.PR_FG ? 1 : 0));
+  const { mask: modelMask, box: modelBox } = core.largestComponent(fg, W, H);
+  return {
+    modelMask, modelBox,
+    box: modelBox ? boxToSource(modelBox, W, H, crop, saliency.sourceWidth, saliency.sourceHeight) : null,
+    mask: maskToSource(modelMask, W, H, crop, saliency.sourceWidth, saliency.sourceHeight),
+    energy: cut.energy,
+  };
+}
+
+/** Saliency, then segmentation, for each image and each requested class. */
+export async function localise(explainer: Explainer, core: { core: CoreBackend; fallbackReason?: string }, images: ImageInput | ImageInput[], opts: LocaliseOptions = {}): Promise<LocaliseResult[]> {
+  checkQuantiles(opts.fgQuantile ?? 0.95, opts.bgQuantile ?? 0.3);
+  const results = await explainer.saliency(images, opts);
+  return results.map((r) => {
+    const t0 = performance.now();
+    const localisations = r.maps.map((m) => ({ target: m.target, saliency: m, ...segment(core.core, r.input, m, opts, r.crop) }));
+    return {
+      name: r.name, predictions: r.predictions, localisations, runtime: r.runtime,
+      backend: core.core.name, fallbackReason: core.fallbackReason,
+      timings: { ...r.timings, segmentMs: performance.now() - t0 },
+    };
+  });
+}
