@@ -6,6 +6,7 @@ import type { ClassSaliency, Explainer, SaliencyOptions, SaliencyResult } from '
 import type { ImageInput, RgbImage } from './image/decode.js';
 import type { CropRect } from './image/resize.js';
 import type { CoreBackend } from './native/backend.js';
+import { gaussianBlur } from './image/blur.js';
 
 export type Box = [x0: number, y0: number, x1: number, y1: number];
 
@@ -16,6 +17,10 @@ export interface LocaliseOptions extends SaliencyOptions {
   components?: number;
   gamma?: number;
   connectivity?: 4 | 8;
+  /** Gaussian blur (sigma, model-input pixels) of the saliency map before seeding; 0 = the paper */
+  smoothing?: number;
+  /** the box around the largest foreground component (the paper) or around all of the foreground */
+  boxFrom?: 'largest' | 'all';
 }
 
 export interface Localisation {
@@ -59,6 +64,19 @@ export function seedLabels(core: CoreBackend, raw: Float32Array, fgQuantile: num
   return Uint8Array.from(raw, (v) => (v >= hi ? LABEL.FG : v <= lo ? LABEL.BG : LABEL.PR_BG));
 }
 
+/** Inclusive bounding box of the non-zero pixels, or null. */
+export function boundingBox(mask: Uint8Array, width: number, height: number): Box | null {
+  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    if (!mask[y * width + x]) continue;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    y1 = y;
+  }
+  return x1 < 0 ? null : [x0, y0, x1, y1];
+}
+
 /** Maps an inclusive box on the model's input grid back onto the original image. */
 export function boxToSource(box: Box, modelW: number, modelH: number, crop: CropRect, srcW: number, srcH: number): Box {
   const sx = crop.width / modelW, sy = crop.height / modelH;
@@ -87,12 +105,13 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
   const fgQ = opts.fgQuantile ?? 0.95, bgQ = opts.bgQuantile ?? 0.3;
   checkQuantiles(fgQ, bgQ);
   const { width: W, height: H } = input;
-  const seeds = seedLabels(core, saliency.raw, fgQ, bgQ);
+  const map = opts.smoothing ? gaussianBlur(saliency.raw, W, H, opts.smoothing) : saliency.raw;
+  const seeds = seedLabels(core, map, fgQ, bgQ);
   const cut = core.grabcut(input.data, W, H, seeds, {
     iterations: opts.iterations ?? 5, components: opts.components ?? 5, gamma: opts.gamma ?? 50, connectivity: opts.connectivity ?? 8,
   });
   const fg = Uint8Array.from(cut.labels, (l) => (l === LABEL.FG || l === LABEL.PR_FG ? 1 : 0));
-  const { mask: modelMask, box: modelBox } = core.largestComponent(fg, W, H);
+  const { mask: modelMask, box: modelBox } = opts.boxFrom === 'all' ? { mask: fg, box: boundingBox(fg, W, H) } : core.largestComponent(fg, W, H);
   return {
     modelMask, modelBox,
     box: modelBox ? boxToSource(modelBox, W, H, crop, saliency.sourceWidth, saliency.sourceHeight) : null,

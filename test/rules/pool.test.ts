@@ -9,6 +9,9 @@ gradientCases('MaxPool backward (no Indices)', [
   { name: 'pads and ceil_mode', input: [2, 1, 7, 6], build: (t) => t.op('MaxPool', [t.x], { kernel_shape: ints([3, 2]), strides: ints([2, 2]), pads: ints([1, 0, 1, 1]), ceil_mode: int(1) }) },
   { name: 'dilation 2', input: [1, 2, 9, 9], build: (t) => t.op('MaxPool', [t.x], { kernel_shape: ints([2, 2]), dilations: ints([2, 2]), strides: ints([2, 2]) }) },
   { name: 'auto_pad SAME_UPPER', input: [1, 2, 7, 7], build: (t) => t.op('MaxPool', [t.x], { kernel_shape: ints([3, 3]), strides: ints([2, 2]), auto_pad: str('SAME_UPPER') }) },
+  { name: '1x1 stride 2 (kernel smaller than stride)', input: [1, 2, 7, 6], build: (t) => t.op('MaxPool', [t.x], { kernel_shape: ints([1, 1]), strides: ints([2, 2]) }) },
+  { name: '2x3 kernel, strides 3x1', input: [1, 2, 8, 7], build: (t) => t.op('MaxPool', [t.x], { kernel_shape: ints([2, 3]), strides: ints([3, 1]), pads: ints([1, 1, 0, 1]) }) },
+  { name: 'dilation 2 stride 3 ceil_mode', input: [1, 1, 10, 11], build: (t) => t.op('MaxPool', [t.x], { kernel_shape: ints([3, 2]), dilations: ints([2, 2]), strides: ints([3, 3]), ceil_mode: int(1) }) },
   { name: 'after ReLU (ties at zero)', input: [1, 2, 6, 6], build: (t) => t.op('MaxPool', [t.op('Relu', [t.x])], { kernel_shape: ints([2, 2]), strides: ints([2, 2]) }) },
 ]);
 

@@ -6,7 +6,7 @@ import type { BackwardRule, RuleContext } from './types.js';
 const FLOAT = iAttr(1);
 const mask = (ctx: RuleContext, cmp: string, a: string, b: string) => ctx.b.node('Cast', [ctx.b.node(cmp, [a, b])], { to: FLOAT });
 
-export const Relu: BackwardRule = (ctx, [dY]) => [ctx.b.node('Mul', [dY!, mask(ctx, 'Greater', ctx.input(0), ctx.b.scalar(0))])];
+export const Relu: BackwardRule = (ctx, [dY]) => [ctx.b.node('Where', [ctx.b.node('Greater', [ctx.input(0), ctx.b.scalar(0)]), dY!, ctx.b.scalar(0)])];
 
 export const LeakyRelu: BackwardRule = (ctx, [dY]) => {
   const alpha = attrFloat(ctx.node, 'alpha', 0.01);

@@ -2,7 +2,7 @@
 // MaxPool backward does not use MaxPool's Indices output (the webgpu runtime rejects it): for each
 // kernel offset it compares the strided input slice with the pooled output, keeps the first match
 // in row-major window order (the element onnxruntime and PyTorch select), and scatters the routed
-// gradients back with a depthwise ConvTranspose whose kernel is one-hot at that offset.
+// gradients back onto the input grid by data movement alone (see scatterOffsets).
 import { type Tensor, attrInt, floatTensor, iAttr } from '../ir.js';
 import { resolveWindow, extent, windowOutput, type Window } from '../window.js';
 import { scatterWindows } from './scatter.js';
@@ -24,12 +24,55 @@ function specOutput(w: Window, n: number, i: number): number {
   return (w.ceil ? Math.ceil(span / w.strides[i]!) : Math.floor(span / w.strides[i]!)) + 1;
 }
 
-/** Depthwise ConvTranspose weights [C, 1, kh, kw], one-hot at kernel offset k for every channel. */
-function oneHotKernel(C: number, w: Window, k: number): Tensor {
-  const K = w.kernel[0]! * w.kernel[1]!;
-  const data = new Float32Array(C * K);
-  for (let c = 0; c < C; c++) data[c * K + k] = 1;
-  return floatTensor([C, 1, w.kernel[0]!, w.kernel[1]!], data);
+/** Crops or zero-pads axes 2 and 3 of t (lengths `length`) to [start, start + size). */
+function window2d(ctx: RuleContext, t: string, length: number[], start: number[], size: number[]): string {
+  const b = ctx.b;
+  const cropBegin = start.map((s) => Math.max(0, s)), padBegin = start.map((s) => Math.max(0, -s));
+  const kept = length.map((l, i) => Math.max(0, Math.min(l - cropBegin[i]!, size[i]! - padBegin[i]!)));
+  if (cropBegin.some((v) => v > 0) || kept.some((k, i) => k < length[i]! - cropBegin[i]!)) {
+    t = b.node('Slice', [t, b.ints(cropBegin), b.ints(cropBegin.map((v, i) => v + kept[i]!)), b.ints([2, 3])]);
+  }
+  const padEnd = size.map((n, i) => n - padBegin[i]! - kept[i]!);
+  if ([...padBegin, ...padEnd].some((v) => v > 0)) t = b.node('Pad', [t, b.ints([0, 0, padBegin[0]!, padBegin[1]!, 0, 0, padEnd[0]!, padEnd[1]!])]);
+  return t;
+}
+
+/**
+ * Scatters the routed gradients of every kernel offset back onto the input grid as data movement
+ * only (no ConvTranspose). Offset (a, c) sends window (i, j) to padded row a*dh + sh*i: that is
+ * row a*dh mod sh of coarse row i + floor(a*dh / sh). So the offsets are summed, shifted, on s*s
+ * coarse "parity planes", which are then interleaved into the fine grid once and cropped.
+ */
+function scatterOffsets(ctx: RuleContext, routed: Map<string, string>, C: number, w: Window, ys: number[], xs: number[]): string {
+  const b = ctx.b;
+  const [sh, sw] = w.strides as [number, number], [dh, dw] = w.dilations as [number, number];
+  const [Ho, Wo] = [ys[2]!, ys[3]!];
+  const Mh = Ho + Math.floor(((w.kernel[0]! - 1) * dh) / sh), Mw = Wo + Math.floor(((w.kernel[1]! - 1) * dw) / sw);
+  const planes: string[][] = Array.from({ length: sh }, () => Array<string>(sw));
+  for (let ph = 0; ph < sh; ph++) {
+    for (let pw = 0; pw < sw; pw++) {
+      const terms: string[] = [];
+      for (const [key, g] of routed) {
+        const [a, c] = key.split(',').map(Number) as [number, number];
+        if ((a * dh) % sh !== ph || (c * dw) % sw !== pw) continue;
+        terms.push(window2d(ctx, g, [Ho, Wo], [-Math.floor((a * dh) / sh), -Math.floor((c * dw) / sw)], [Mh, Mw]));
+      }
+      // a kernel smaller than its stride leaves some planes empty
+      const zeros = () => b.node('Mul', [window2d(ctx, routed.values().next().value!, [Ho, Wo], [0, 0], [Mh, Mw]), b.scalar(0)]);
+      planes[ph]![pw] = terms.length === 0 ? zeros() : terms.length === 1 ? terms[0]! : b.node('Sum', terms);
+    }
+  }
+  let fine: string;
+  if (sh === 1 && sw === 1) {
+    fine = planes[0]![0]!;
+  } else {
+    // [N, C, Mh, sh, Mw, sw] with [.., m, ph, n, pw] = plane[ph][pw][m][n], read as [N, C, Mh*sh, Mw*sw]
+    const cell = (t: string) => b.node('Reshape', [t, b.ints([0, C, Mh, 1, Mw, 1])]);
+    const rows = planes.map((row) => (sw === 1 ? cell(row[0]!) : b.node('Concat', row.map(cell), { axis: iAttr(5) })));
+    const stacked = sh === 1 ? rows[0]! : b.node('Concat', rows, { axis: iAttr(3) });
+    fine = b.node('Reshape', [stacked, b.ints([0, C, Mh * sh, Mw * sw])]);
+  }
+  return window2d(ctx, fine, [Mh * sh, Mw * sw], [w.padsBegin[0]!, w.padsBegin[1]!], [xs[2]!, xs[3]!]);
 }
 
 export const MaxPool: BackwardRule = (ctx, [dY]) => {
@@ -50,7 +93,7 @@ export const MaxPool: BackwardRule = (ctx, [dY]) => {
     grad = crop(grad);
   }
   let taken: string | null = null;
-  const scattered: string[] = [];
+  const routed = new Map<string, string>();
   for (let a = 0; a < w.kernel[0]!; a++) {
     for (let c = 0; c < w.kernel[1]!; c++) {
       const h0 = a * w.dilations[0]!, w0 = c * w.dilations[1]!;
@@ -58,13 +101,10 @@ export const MaxPool: BackwardRule = (ctx, [dY]) => {
       let hit = b.node('Cast', [b.node('Equal', [slice, y])], { to: iAttr(1) });
       if (taken) hit = b.node('Mul', [hit, b.node('Sub', [b.scalar(1), taken])]);
       taken = taken ? b.node('Add', [taken, hit]) : hit;
-      // depthwise scatter of this offset's share (one grouped ConvTranspose over all offsets would
-      // be cheaper, but onnxruntime's webgpu kernel gets grouped ConvTranspose wrong)
-      const kernel = b.tensor(oneHotKernel(C, w, scattered.length), 'maxpool_onehot');
-      scattered.push(scatterWindows(ctx, b.node('Mul', [grad, hit]), kernel, w, xs.slice(2), ys.slice(2), C));
+      routed.set(`${a},${c}`, b.node('Mul', [grad, hit]));
     }
   }
-  return [scattered.length === 1 ? scattered[0]! : b.node('Sum', scattered)];
+  return [scatterOffsets(ctx, routed, C, w, ys, xs)];
 };
 
 /** 1/divisor per output cell, as onnxruntime divides (windows clipped to the padded or real extent). */
