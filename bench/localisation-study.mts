@@ -1,53 +1,98 @@
 // Which choices make saliency-seeded GrabCut localise well? Computes the top-5 class saliency
-// maps of every image once, then runs the segmentation under several settings and prints the
-// ILSVRC localisation error of each (and the fixed-box baselines) from the same maps.
-// npx tsx bench/localisation-study.mts --dataset ANNOTATIONS.json --model M --preset P [--limit N]
+// maps of every image once (cached with --cache DIR), then runs the segmentation under several
+// settings and prints the ILSVRC localisation error of each, next to the fixed-box baselines.
+// npx tsx bench/localisation-study.mts --dataset ANNOTATIONS.json --model M --preset P [--limit N] [--cache DIR]
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Explainer, type SaliencyResult } from '../ts/explainer.js';
+import { Explainer, type ClassSaliency } from '../ts/explainer.js';
 import { FIXED_BOXES, type Guess, localisationError } from '../ts/evaluation.js';
 import { type LocaliseOptions, segment } from '../ts/localise.js';
 import { readAnnotations } from '../ts/cli/dataset.js';
+import { loadCore } from '../ts/native/index.js';
+import type { RgbImage } from '../ts/image/decode.js';
+import type { CropRect } from '../ts/image/resize.js';
 import type { PresetName } from '../ts/image/preprocess.js';
 
-const { values } = parseArgs({ options: { dataset: { type: 'string' }, model: { type: 'string' }, preset: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string', default: 'native' } } });
-if (!values.dataset || !values.model) throw new Error('usage: localisation-study.mts --dataset A.json --model M.onnx [--preset P] [--limit N]');
+const { values } = parseArgs({ options: {
+  dataset: { type: 'string' }, model: { type: 'string' }, preset: { type: 'string' }, limit: { type: 'string' },
+  backend: { type: 'string', default: 'native' }, cache: { type: 'string' }, only: { type: 'string' },
+} });
+if (!values.dataset || !values.model) throw new Error('usage: localisation-study.mts --dataset A.json --model M.onnx [--preset P] [--limit N] [--cache DIR]');
 const { items } = await readAnnotations(values.dataset, values.limit ? Number(values.limit) : undefined);
-const ex = await Explainer.load(values.model, { preset: values.preset as PresetName | undefined, backend: values.backend as 'native' | 'wasm' });
-const { core } = await ex.loadCore();
-const maps: SaliencyResult[] = [];
-for (const [i, a] of items.entries()) {
-  maps.push((await ex.saliency(a.path, { topK: 5 }))[0]!);
-  if (i % 20 === 19) process.stderr.write(`saliency ${i + 1}/${items.length}\n`);
+
+interface Entry { input: RgbImage; crop: CropRect; maps: ClassSaliency[] }
+
+async function computeMaps(): Promise<Entry[]> {
+  const ex = await Explainer.load(values.model!, { preset: values.preset as PresetName | undefined });
+  const out: Entry[] = [];
+  for (const [i, a] of items.entries()) {
+    const r = (await ex.saliency(a.path, { topK: 5 }))[0]!;
+    out.push({ input: r.input, crop: r.crop, maps: r.maps });
+    if (i % 20 === 19) process.stderr.write(`saliency ${i + 1}/${items.length}\n`);
+  }
+  await ex.close();
+  return out;
 }
+
+/** Saliency maps on disk: one JSON index and one binary file per image. */
+function save(dir: string, entries: Entry[]) {
+  mkdirSync(dir, { recursive: true });
+  entries.forEach((e, i) => {
+    const meta = { crop: e.crop, w: e.input.width, h: e.input.height, maps: e.maps.map((m) => ({ target: m.target, sourceWidth: m.sourceWidth, sourceHeight: m.sourceHeight })) };
+    writeFileSync(join(dir, `${i}.json`), JSON.stringify(meta));
+    writeFileSync(join(dir, `${i}.rgb`), e.input.data);
+    writeFileSync(join(dir, `${i}.maps`), Buffer.concat(e.maps.map((m) => Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength))));
+  });
+}
+
+function load(dir: string, n: number): Entry[] {
+  return Array.from({ length: n }, (_, i) => {
+    const meta = JSON.parse(readFileSync(join(dir, `${i}.json`), 'utf8'));
+    const rgb = new Uint8Array(readFileSync(join(dir, `${i}.rgb`)));
+    const all = readFileSync(join(dir, `${i}.maps`));
+    const size = meta.w * meta.h;
+    const maps = meta.maps.map((m: ClassSaliency, k: number) => {
+      const raw = new Float32Array(all.buffer.slice(all.byteOffset + k * size * 4, all.byteOffset + (k + 1) * size * 4));
+      return { ...m, raw, map: raw, width: meta.w, height: meta.h, sourceMap: raw };
+    });
+    return { input: { data: rgb, width: meta.w, height: meta.h }, crop: meta.crop, maps };
+  });
+}
+
+const cached = values.cache && existsSync(join(values.cache, `${items.length - 1}.json`));
+const entries = cached ? load(values.cache!, items.length) : await computeMaps();
+if (values.cache && !cached) save(values.cache, entries);
+const { core } = await loadCore(values.backend as 'native' | 'wasm');
+
 const truths = items.map((a) => ({ cls: a.class_index, boxes: a.boxes! }));
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`.padStart(6);
 const row = (name: string, g: Guess[][], ms?: number) => {
   const e = localisationError(g, truths);
-  console.log(`${name.padEnd(48)} top-1 ${pct(e.top1Error)}  top-5 ${pct(e.top5Error)}${ms === undefined ? '' : `   ${ms.toFixed(1)} ms/map`}`);
+  console.log(`${name.padEnd(56)} top-1 ${pct(e.top1Error)}  top-5 ${pct(e.top5Error)}${ms === undefined ? '' : `   ${ms.toFixed(1)} ms/map`}`);
 };
 console.log(`${items.length} images, ${values.model}, core ${core.name}`);
 for (const [name, box] of Object.entries(FIXED_BOXES)) {
-  row(`baseline: ${name}`, maps.map((r) => r.maps.map((m) => ({ cls: m.target.index, box: box(m.sourceWidth, m.sourceHeight) }))));
+  row(`baseline: ${name}`, entries.map((r) => r.maps.map((m) => ({ cls: m.target.index, box: box(m.sourceWidth, m.sourceHeight) }))));
 }
 const variants: [string, LocaliseOptions][] = [
   ['paper: q95/q30, 5 iterations, largest component', {}],
-  ['  1 iteration', { iterations: 1 }],
-  ['  10 iterations', { iterations: 10 }],
+  ['  models from seeds only', { modelsFromSeeds: true }],
   ['  box around all foreground', { boxFrom: 'all' }],
-  ['  smoothing sigma 2', { smoothing: 2 }],
-  ['  smoothing sigma 4', { smoothing: 4 }],
-  ['  smoothing sigma 8', { smoothing: 8 }],
-  ['  fg q90', { fgQuantile: 0.9 }],
-  ['  fg q80', { fgQuantile: 0.8 }],
-  ['  bg q50', { bgQuantile: 0.5 }],
-  ['  smoothing 4, fg q90', { smoothing: 4, fgQuantile: 0.9 }],
-  ['  smoothing 4, fg q80, bg q40', { smoothing: 4, fgQuantile: 0.8, bgQuantile: 0.4 }],
-  ['  smoothing 4, all foreground', { smoothing: 4, boxFrom: 'all' }],
-  ['  smoothing 8, fg q80, all foreground', { smoothing: 8, fgQuantile: 0.8, boxFrom: 'all' }],
+  ['  models from seeds, all foreground', { modelsFromSeeds: true, boxFrom: 'all' }],
+  ['  smoothing 2', { smoothing: 2 }],
+  ['  smoothing 2, models from seeds', { smoothing: 2, modelsFromSeeds: true }],
+  ['  smoothing 2, all foreground', { smoothing: 2, boxFrom: 'all' }],
+  ['  smoothing 2, models from seeds, all foreground', { smoothing: 2, modelsFromSeeds: true, boxFrom: 'all' }],
+  ['  smoothing 3, models from seeds', { smoothing: 3, modelsFromSeeds: true }],
+  ['  smoothing 2, seeds, fg q90', { smoothing: 2, modelsFromSeeds: true, fgQuantile: 0.9 }],
+  ['  smoothing 2, seeds, bg q40', { smoothing: 2, modelsFromSeeds: true, bgQuantile: 0.4 }],
+  ['  smoothing 2, seeds, 1 iteration', { smoothing: 2, modelsFromSeeds: true, iterations: 1 }],
+  ['  smoothing 2, seeds, gamma 20', { smoothing: 2, modelsFromSeeds: true, gamma: 20 }],
 ];
 for (const [name, opts] of variants) {
+  if (values.only && !name.includes(values.only)) continue;
   const t0 = performance.now();
-  const guesses = maps.map((r) => r.maps.map((m) => ({ cls: m.target.index, box: segment(core, r.input, m, opts, r.crop).box })));
-  row(name, guesses, (performance.now() - t0) / (maps.length * 5));
+  const guesses = entries.map((r) => r.maps.map((m) => ({ cls: m.target.index, box: segment(core, r.input, m, opts, r.crop).box })));
+  row(name, guesses, (performance.now() - t0) / (entries.length * 5));
 }
-await ex.close();

@@ -156,7 +156,7 @@ describe.each(BACKENDS)('%s core', (name) => {
 
   it('reports a version and the default GrabCut parameters', () => {
     expect(core.version).toMatch(/\S/);
-    expect(core.grabcutDefaults()).toEqual({ components: 5, iterations: 5, gamma: 50, connectivity: 8, seed: 0 });
+    expect(core.grabcutDefaults()).toEqual({ components: 5, iterations: 5, gamma: 50, connectivity: 8, seed: 0, modelsFromSeeds: false });
   });
 
   describe('max-flow', () => {

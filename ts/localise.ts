@@ -21,6 +21,8 @@ export interface LocaliseOptions extends SaliencyOptions {
   smoothing?: number;
   /** the box around the largest foreground component (the paper) or around all of the foreground */
   boxFrom?: 'largest' | 'all';
+  /** fit the initial colour models to the seeds only (the paper) rather than to all pixels' labels */
+  modelsFromSeeds?: boolean;
 }
 
 export interface Localisation {
@@ -109,6 +111,7 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
   const seeds = seedLabels(core, map, fgQ, bgQ);
   const cut = core.grabcut(input.data, W, H, seeds, {
     iterations: opts.iterations ?? 5, components: opts.components ?? 5, gamma: opts.gamma ?? 50, connectivity: opts.connectivity ?? 8,
+    modelsFromSeeds: opts.modelsFromSeeds ?? false,
   });
   const fg = Uint8Array.from(cut.labels, (l) => (l === LABEL.FG || l === LABEL.PR_FG ? 1 : 0));
   const { mask: modelMask, box: modelBox } = opts.boxFrom === 'all' ? { mask: fg, box: boundingBox(fg, W, H) } : core.largestComponent(fg, W, H);

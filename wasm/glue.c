@@ -6,7 +6,7 @@
 
 #include "deepinside.h"
 
-#define LAYOUT_VERSION 1
+#define LAYOUT_VERSION 2
 
 static const int32_t layout[] = {
   LAYOUT_VERSION,
@@ -25,6 +25,7 @@ static const int32_t layout[] = {
   (int32_t)offsetof(di_grabcut_params, gamma),
   (int32_t)offsetof(di_grabcut_params, connectivity),
   (int32_t)offsetof(di_grabcut_params, seed),
+  (int32_t)offsetof(di_grabcut_params, models_from_seeds),
   /* di_grabcut_report */
   (int32_t)sizeof(di_grabcut_report),
   (int32_t)offsetof(di_grabcut_report, iterations),

@@ -282,6 +282,7 @@ Napi::Object paramsToJs(Napi::Env env, const di_grabcut_params &p) {
   o.Set("gamma", Napi::Number::New(env, p.gamma));
   o.Set("connectivity", Napi::Number::New(env, p.connectivity));
   o.Set("seed", Napi::Number::New(env, p.seed));
+  o.Set("modelsFromSeeds", Napi::Boolean::New(env, p.models_from_seeds != 0));
   return o;
 }
 
@@ -320,7 +321,11 @@ Napi::Value Grabcut(const Napi::CallbackInfo &info) {
       else if (key == "gamma") p.gamma = numberArg(env, v, name.c_str());
       else if (key == "connectivity") p.connectivity = intArg(env, v, name.c_str());
       else if (key == "seed") p.seed = uint32Arg(env, v, name.c_str());
-      else typeError(env, name + " is not a GrabCut parameter (components, iterations, gamma, connectivity, seed)");
+      else if (key == "modelsFromSeeds") {
+        if (!v.IsBoolean()) typeError(env, name + " must be a boolean, got " + describe(v));
+        p.models_from_seeds = v.As<Napi::Boolean>().Value() ? 1 : 0;
+      }
+      else typeError(env, name + " is not a GrabCut parameter (components, iterations, gamma, connectivity, seed, modelsFromSeeds)");
     }
   }
 

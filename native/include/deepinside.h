@@ -86,6 +86,8 @@ typedef struct di_grabcut_params {
   double gamma;        /* smoothness weight (default 50) */
   int connectivity;    /* 4 or 8 (default 8) */
   uint32_t seed;       /* k-means++ seed */
+  int models_from_seeds; /* 1: the initial colour models are fitted to the hard seeds (0, 1) only, as
+                            in the paper's localisation; 0 (default): to all labels, as GrabCut does */
 } di_grabcut_params;
 
 #define DI_GRABCUT_MAX_ITERATIONS 64

@@ -214,15 +214,21 @@ struct GrabCut {
     }
   }
 
-  /* Initial GMMs: k-means++ and Lloyd on each side's colours, ML fit. */
+  /* Initial GMMs: k-means++ and Lloyd on each side's colours, ML fit. With models_from_seeds a
+   * side with hard seeds is fitted to those alone. */
   void init_gmms() {
     for (int side = 0; side < 2; ++side) {
+      const uint8_t seed_label = side ? 1 : 2;
+      size_t seeds = 0;
+      for (size_t i = 0; i < n; ++i) seeds += seed[i] == seed_label;
+      const bool only_seeds = prm.models_from_seeds && seeds > 0;
+      auto member = [&](size_t i) { return only_seeds ? seed[i] == seed_label : alpha[i] == side; };
       size_t count = 0;
-      for (size_t i = 0; i < n; ++i) count += alpha[i] == side;
+      for (size_t i = 0; i < n; ++i) count += member(i);
       std::vector<float> x;
       x.reserve(3 * count);
       for (size_t i = 0; i < n; ++i)
-        if (alpha[i] == side) {
+        if (member(i)) {
           x.push_back(r[i]);
           x.push_back(g[i]);
           x.push_back(b[i]);
@@ -411,6 +417,8 @@ int grabcut_checked(const uint8_t *rgb, int width, int height, uint8_t *labels, 
     return di::fail(DI_E_ARGUMENT, "%s: params->gamma must be in [0, %g], got %g", fn, MAX_GAMMA, p.gamma);
   if (p.connectivity != 4 && p.connectivity != 8)
     return di::fail(DI_E_ARGUMENT, "%s: params->connectivity must be 4 or 8, got %d", fn, p.connectivity);
+  if (p.models_from_seeds != 0 && p.models_from_seeds != 1)
+    return di::fail(DI_E_ARGUMENT, "%s: params->models_from_seeds must be 0 or 1, got %d", fn, p.models_from_seeds);
   const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
   size_t fg = 0, bg = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -443,6 +451,7 @@ extern "C" void di_grabcut_defaults(di_grabcut_params *p) {
   p->gamma = 50.0;
   p->connectivity = 8;
   p->seed = 0;
+  p->models_from_seeds = 0;
 }
 
 extern "C" int di_grabcut(const uint8_t *rgb, int width, int height, uint8_t *labels, const di_grabcut_params *params,

@@ -73,6 +73,8 @@ export interface GrabCutParams {
   connectivity: 4 | 8;
   /** k-means++ seed (uint32, default 0) */
   seed: number;
+  /** fit the initial colour models to the hard seeds only, as the paper's localisation does (default false) */
+  modelsFromSeeds: boolean;
 }
 
 export interface GrabCutResult {
@@ -208,7 +210,7 @@ export function checkLength(got: number, expected: number, name: string, what: s
   if (got !== expected) throw new RangeError(`${name} has length ${got}, expected ${what} = ${expected}`);
 }
 
-const PARAM_KEYS = ['components', 'iterations', 'gamma', 'connectivity', 'seed'] as const;
+const PARAM_KEYS = ['components', 'iterations', 'gamma', 'connectivity', 'seed', 'modelsFromSeeds'] as const;
 
 /** Merges params into defaults with the addon's checks. */
 export function grabcutParams(defaults: GrabCutParams, params: unknown): GrabCutParams {
@@ -226,6 +228,10 @@ export function grabcutParams(defaults: GrabCutParams, params: unknown): GrabCut
     if (key === 'gamma') p.gamma = checkNumber(v, name);
     else if (key === 'seed') p.seed = checkUint32(v, name);
     else if (key === 'connectivity') p.connectivity = checkInt(v, name) as 4 | 8;
+    else if (key === 'modelsFromSeeds') {
+      if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(v)}`);
+      p.modelsFromSeeds = v;
+    }
     else p[key as 'components' | 'iterations'] = checkInt(v, name);
   }
   return p;

@@ -49,12 +49,12 @@ type ModuleFactory = (options?: Record<string, unknown>) => Promise<WasmModule>;
 /** Field offsets of the C structs, read from the module (wasm/glue.c). */
 interface Layout {
   gmm: { size: number; k: number; weight: number; mean: number; cov: number; inv: number; logNorm: number };
-  params: { size: number; components: number; iterations: number; gamma: number; connectivity: number; seed: number };
+  params: { size: number; components: number; iterations: number; gamma: number; connectivity: number; seed: number; modelsFromSeeds: number };
   report: { size: number; iterations: number; energy: number; beta: number };
 }
 
 const MODULE_URL = new URL('../../wasm/deepinside-core.mjs', import.meta.url);
-const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 2;
 
 let factory: Promise<ModuleFactory> | undefined;
 let healthy: Promise<WasmBackend> | undefined;
@@ -81,13 +81,13 @@ function readLayout(m: WasmModule): Layout {
   const p = m._di_wasm_layout() >> 2;
   const t = Array.from(m.HEAP32.subarray(p, p + m._di_wasm_layout_length()));
   if (t[0] !== LAYOUT_VERSION) throw new Error(`wasm/deepinside-core.mjs has layout version ${t[0]}, expected ${LAYOUT_VERSION}`);
-  const [, gs, gk, gw, gm, gc, gi, gl, ps, pc, pi, pg, pn, pse, rs, ri, re, rb, maxPixels, maxSide, maxComp, maxIt, sizeT] = t as number[];
+  const [, gs, gk, gw, gm, gc, gi, gl, ps, pc, pi, pg, pn, pse, pms, rs, ri, re, rb, maxPixels, maxSide, maxComp, maxIt, sizeT] = t as number[];
   if (maxPixels !== LIMITS.maxPixels || maxSide !== LIMITS.maxSide || maxComp !== LIMITS.maxComponents || maxIt !== LIMITS.maxGrabcutIterations || sizeT !== 4) {
     throw new Error('wasm/deepinside-core.mjs was built from a different deepinside.h (limits differ); rebuild it with wasm/build.sh');
   }
   return {
     gmm: { size: gs!, k: gk!, weight: gw!, mean: gm!, cov: gc!, inv: gi!, logNorm: gl! },
-    params: { size: ps!, components: pc!, iterations: pi!, gamma: pg!, connectivity: pn!, seed: pse! },
+    params: { size: ps!, components: pc!, iterations: pi!, gamma: pg!, connectivity: pn!, seed: pse!, modelsFromSeeds: pms! },
     report: { size: rs!, iterations: ri!, energy: re!, beta: rb! },
   };
 }
@@ -262,6 +262,7 @@ class WasmBackend implements CoreBackend {
         gamma: this.m.HEAPF64[(p + L.gamma) >> 3]!,
         connectivity: this.m.HEAP32[(p + L.connectivity) >> 2]! as 4 | 8,
         seed: this.m.HEAPU32[(p + L.seed) >> 2]!,
+        modelsFromSeeds: this.m.HEAP32[(p + L.modelsFromSeeds) >> 2]! !== 0,
       };
     });
   }
@@ -289,6 +290,7 @@ class WasmBackend implements CoreBackend {
       this.m.HEAPF64[(pP + LP.gamma) >> 3] = p.gamma;
       this.m.HEAP32[(pP + LP.connectivity) >> 2] = p.connectivity;
       this.m.HEAPU32[(pP + LP.seed) >> 2] = p.seed;
+      this.m.HEAP32[(pP + LP.modelsFromSeeds) >> 2] = p.modelsFromSeeds ? 1 : 0;
       const pR = a.alloc(LR.size);
       this.m.HEAPU8.fill(0, pR, pR + LR.size);
       check(this.m._di_grabcut(pRgb, width, height, pLab, pP, pR));

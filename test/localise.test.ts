@@ -1,0 +1,116 @@
+// Weakly supervised localisation: the segmentation on synthetic scenes with a known box, the
+// geometry helpers, the ILSVRC rule, and the localise() API on both cores.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Explainer } from '../ts/explainer.js';
+import { FIXED_BOXES, iou, localisationError, localised } from '../ts/evaluation.js';
+import { boundingBox, boxToSource, maskToSource, seedLabels, segment } from '../ts/localise.js';
+import { loadCore, type CoreBackend } from '../ts/native/index.js';
+import type { ClassSaliency } from '../ts/explainer.js';
+import { drawScene } from './helpers/scenes.js';
+import { sceneImage, tinyClassifier } from './helpers/fixtures.js';
+
+const FULL = { x: 0, y: 0, width: 96, height: 80 };
+function asSaliency(raw: Float32Array, w: number, h: number): ClassSaliency {
+  return { target: { index: 0, label: '0', score: 0, probability: 1 }, raw, map: raw, width: w, height: h, sourceMap: raw, sourceWidth: w, sourceHeight: h };
+}
+
+describe.each(['native', 'wasm'] as const)('segmentation on synthetic scenes (%s core)', (name) => {
+  let core: CoreBackend;
+  beforeAll(async () => { core = (await loadCore(name)).core; });
+
+  for (const modelsFromSeeds of [false, true]) {
+    it(`finds the object's box with IoU >= 0.8 (models from ${modelsFromSeeds ? 'seeds' : 'all labels'})`, () => {
+      const ious: number[] = [];
+      for (let seed = 1; seed <= 12; seed++) {
+        const s = drawScene(seed);
+        const r = segment(core, { data: s.rgb, width: s.width, height: s.height }, asSaliency(s.saliency, s.width, s.height), { modelsFromSeeds }, FULL);
+        ious.push(r.box ? iou(r.box, s.box) : 0);
+        // energies never rise
+        r.energy.forEach((e, i) => i > 0 && expect(e).toBeLessThanOrEqual(r.energy[i - 1]!));
+      }
+      expect(Math.min(...ious), `IoUs ${ious.map((v) => v.toFixed(2)).join(' ')}`).toBeGreaterThanOrEqual(0.8);
+    });
+  }
+});
+
+describe('native and wasm cores agree bit for bit', () => {
+  it('gives identical masks and energies on the same scenes', async () => {
+    const native = (await loadCore('native')).core, wasm = (await loadCore('wasm')).core;
+    for (let seed = 1; seed <= 8; seed++) {
+      const s = drawScene(seed, 70, 50);
+      const input = { data: s.rgb, width: s.width, height: s.height };
+      for (const opts of [{}, { modelsFromSeeds: true, smoothing: 2 }]) {
+        const a = segment(native, input, asSaliency(s.saliency, s.width, s.height), opts, { x: 0, y: 0, width: 70, height: 50 });
+        const b = segment(wasm, input, asSaliency(s.saliency, s.width, s.height), opts, { x: 0, y: 0, width: 70, height: 50 });
+        expect(Buffer.from(a.modelMask).equals(Buffer.from(b.modelMask))).toBe(true);
+        expect(a.energy).toEqual(b.energy);
+      }
+    }
+  });
+});
+
+describe('localisation geometry', () => {
+  it('seeds: hard foreground above the fg quantile, hard background below the bg quantile', async () => {
+    const { core } = await loadCore('wasm');
+    const raw = Float32Array.from({ length: 100 }, (_, i) => i);
+    const labels = seedLabels(core, raw, 0.95, 0.3);
+    expect(labels.filter((l) => l === 1).length).toBe(5);   // 95..99 (the quantile is 94.05)
+    expect(labels.filter((l) => l === 0).length).toBe(30);  // 0..29 (the quantile is 29.7)
+    expect(labels.filter((l) => l === 2).length).toBe(65);
+    expect(() => seedLabels(core, new Float32Array(10).fill(3), 0.95, 0.3)).toThrow(/saliency map is constant/);
+  });
+
+  it('maps boxes and masks from the model grid back to the original image', () => {
+    // a 4x4 model grid over a 40x20 original (stretch)
+    expect(boxToSource([1, 1, 2, 2], 4, 4, { x: 0, y: 0, width: 40, height: 20 }, 40, 20)).toEqual([10, 5, 29, 14]);
+    // centre crop: the model saw x 10..29 of a 40x20 image
+    expect(boxToSource([0, 0, 3, 3], 4, 4, { x: 10, y: 0, width: 20, height: 20 }, 40, 20)).toEqual([10, 0, 29, 19]);
+    const m = maskToSource(Uint8Array.from([0, 1, 0, 0]), 2, 2, { x: 0, y: 0, width: 4, height: 2 }, 4, 2);
+    expect(Array.from(m)).toEqual([0, 0, 1, 1, 0, 0, 0, 0]);
+    expect(boundingBox(Uint8Array.from([0, 0, 0, 0, 1, 1, 0, 0, 0]), 3, 3)).toEqual([1, 1, 2, 1]);
+    expect(boundingBox(new Uint8Array(9), 3, 3)).toBeNull();
+  });
+});
+
+describe('the ILSVRC localisation rule', () => {
+  it('counts pixels inclusively', () => {
+    expect(iou([0, 0, 9, 9], [0, 0, 9, 9])).toBe(1);
+    expect(iou([0, 0, 9, 9], [5, 0, 14, 9])).toBeCloseTo(50 / 150, 12);
+    expect(iou([0, 0, 0, 0], [1, 1, 1, 1])).toBe(0);
+  });
+  it('needs the right class and IoU >= 0.5 among the first k guesses', () => {
+    const truth = { cls: 3, boxes: [[0, 0, 9, 9], [50, 50, 59, 59]] };
+    const guesses = [{ cls: 1, box: [0, 0, 9, 9] as [number, number, number, number] }, { cls: 3, box: [51, 50, 60, 59] as [number, number, number, number] }];
+    expect(localised(guesses, truth, 1)).toBe(false);
+    expect(localised(guesses, truth, 5)).toBe(true);
+    expect(localised([{ cls: 3, box: null }], truth, 5)).toBe(false);
+    expect(localisationError([guesses, [{ cls: 3, box: [0, 0, 9, 9] }]], [truth, truth])).toEqual({ top1Error: 0.5, top5Error: 0 });
+    expect(FIXED_BOXES['centre80']!(100, 50)).toEqual([10, 5, 89, 44]);
+  });
+});
+
+describe('localise() API', () => {
+  it('returns a mask, a box and the saliency map per target, and says which core ran', async () => {
+    for (const backend of ['native', 'wasm'] as const) {
+      const ex = await Explainer.load(tinyClassifier(), { preset: 'unit', backend });
+      const [r] = await ex.localise(await sceneImage(48, 40), { topK: 2 });
+      expect(r!.backend).toBe(backend);
+      expect(r!.localisations).toHaveLength(2);
+      for (const l of r!.localisations) {
+        expect(l.mask.length).toBe(48 * 40);
+        expect(l.modelMask.length).toBe(32 * 32);
+        if (l.box) {
+          expect(l.box[0]).toBeGreaterThanOrEqual(0);
+          expect(l.box[2]).toBeLessThan(48);
+          expect(l.box[3]).toBeLessThan(40);
+        }
+        expect(l.saliency.raw.length).toBe(32 * 32);
+      }
+      await ex.close();
+    }
+  });
+  it('rejects quantiles in the wrong order', async () => {
+    const ex = await Explainer.load(tinyClassifier(), { preset: 'unit' });
+    await expect(ex.localise(await sceneImage(), { fgQuantile: 0.2, bgQuantile: 0.3 })).rejects.toThrow(/0 < bgQuantile < fgQuantile < 1/);
+  });
+});
