@@ -85,6 +85,42 @@ describe('deepinside CLI', () => {
     expect(gm.graph.outputs.map((v) => [v.name, v.shape])).toEqual([['scores', ['N', CLASSES]], ['input_gradient', ['N', 3, 32, 32]]]);
   });
 
+  it('localise writes mask and box-overlay PNGs and JSON per image, on either core', async () => {
+    for (const backend of ['native', 'wasm']) {
+      const out = join(dir, `loc-${backend}`);
+      const r = await cli(['localise', png, '--model', model, '--backend', backend, '--top-k', '2', '--out', out, '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const [s] = JSON.parse(r.stdout);
+      expect(s.backend).toBe(backend);
+      expect(s.localisations).toHaveLength(2);
+      const files = readdirSync(out);
+      expect(files.filter((f) => f.endsWith('.mask.png'))).toHaveLength(2);
+      expect(files.filter((f) => f.endsWith('.box.png'))).toHaveLength(2);
+      expect(files).toContain('scene.json');
+    }
+  });
+
+  it('evaluate --json reports classification and localisation error next to the fixed-box baselines', async () => {
+    const ann = writeFixture(dir, 'boxes.json', JSON.stringify([
+      { file: 'scene.png', class_index: 0, boxes: [[12, 10, 35, 29]] },
+      { file: 'photo.jpg', class_index: 1, boxes: [[0, 0, 39, 39]] },
+    ]));
+    const r = await cli(['evaluate', '--dataset', ann, '--model', model, '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.n).toBe(2);
+    for (const k of ['classification', 'localisation', 'baselines.wholeImage', 'baselines.centre80']) {
+      const v = k.split('.').reduce((o, p) => o[p], s);
+      expect(v.top1Error).toBeGreaterThanOrEqual(0);
+      expect(v.top5Error).toBeLessThanOrEqual(v.top1Error);
+    }
+    expect(s.localisation.top5Error).toBeGreaterThanOrEqual(s.classification.top5Error);
+    const bad = await cli(['evaluate', '--dataset', writeFixture(dir, 'nobox.json', JSON.stringify([{ file: 'scene.png', class_index: 0 }])), '--model', model]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/nobox\.json: scene\.png has no ground-truth boxes/);
+  });
+
   describe('bad input: message, non-zero exit, no output', () => {
     const expectFailure = async (args: string[], message: RegExp) => {
       const out = join(dir, `bad-${Math.random().toString(36).slice(2)}`);

@@ -7,6 +7,7 @@ import type { ImageInput, RgbImage } from './image/decode.js';
 import type { CropRect } from './image/resize.js';
 import type { CoreBackend } from './native/backend.js';
 import { gaussianBlur } from './image/blur.js';
+import { close } from './image/morphology.js';
 
 export type Box = [x0: number, y0: number, x1: number, y1: number];
 
@@ -23,6 +24,8 @@ export interface LocaliseOptions extends SaliencyOptions {
   boxFrom?: 'largest' | 'all';
   /** fit the initial colour models to the seeds only (the paper) rather than to all pixels' labels */
   modelsFromSeeds?: boolean;
+  /** morphological closing (square radius, model-input pixels) of the foreground before its components; 0 = the paper */
+  closing?: number;
 }
 
 export interface Localisation {
@@ -113,7 +116,8 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
     iterations: opts.iterations ?? 5, components: opts.components ?? 5, gamma: opts.gamma ?? 50, connectivity: opts.connectivity ?? 8,
     modelsFromSeeds: opts.modelsFromSeeds ?? false,
   });
-  const fg = Uint8Array.from(cut.labels, (l) => (l === LABEL.FG || l === LABEL.PR_FG ? 1 : 0));
+  const cutFg = Uint8Array.from(cut.labels, (l) => (l === LABEL.FG || l === LABEL.PR_FG ? 1 : 0));
+  const fg = opts.closing ? close(cutFg, W, H, opts.closing) : cutFg;
   const { mask: modelMask, box: modelBox } = opts.boxFrom === 'all' ? { mask: fg, box: boundingBox(fg, W, H) } : core.largestComponent(fg, W, H);
   return {
     modelMask, modelBox,
