@@ -75,7 +75,22 @@ console.log(`${items.length} images, ${values.model}, core ${core.name}`);
 for (const [name, box] of Object.entries(FIXED_BOXES)) {
   row(`baseline: ${name}`, entries.map((r) => r.maps.map((m) => ({ cls: m.target.index, box: box(m.sourceWidth, m.sourceHeight) }))));
 }
-const variants: [string, LocaliseOptions][] = [
+const variants: [string, LocaliseOptions][] = values.only === 'batch2' ? [
+  ['paper: q95/q30, 5 iterations, largest component', {}],
+  ['  smoothing 2, all foreground', { smoothing: 2, boxFrom: 'all' }],
+  ['  smoothing 2, closing 3', { smoothing: 2, closing: 3 }],
+  ['  smoothing 2, closing 6', { smoothing: 2, closing: 6 }],
+  ['  smoothing 2, closing 10', { smoothing: 2, closing: 10 }],
+  ['  smoothing 2, closing 6, fg q90', { smoothing: 2, closing: 6, fgQuantile: 0.9 }],
+  ['  smoothing 2, closing 6, bg q40', { smoothing: 2, closing: 6, bgQuantile: 0.4 }],
+  ['  smoothing 1, closing 6', { smoothing: 1, closing: 6 }],
+  ['  closing 6', { closing: 6 }],
+] : values.only === 'batch3' ? [
+  ['  smoothing 2, all foreground, fg q90', { smoothing: 2, boxFrom: 'all', fgQuantile: 0.9 }],
+  ['  smoothing 2, all foreground, bg q50', { smoothing: 2, boxFrom: 'all', bgQuantile: 0.5 }],
+  ['  smoothing 1.5, all foreground', { smoothing: 1.5, boxFrom: 'all' }],
+  ['  smoothing 2, all foreground, gamma 100', { smoothing: 2, boxFrom: 'all', gamma: 100 }],
+] : [
   ['paper: q95/q30, 5 iterations, largest component', {}],
   ['  models from seeds only', { modelsFromSeeds: true }],
   ['  box around all foreground', { boxFrom: 'all' }],
@@ -91,7 +106,7 @@ const variants: [string, LocaliseOptions][] = [
   ['  smoothing 2, seeds, gamma 20', { smoothing: 2, modelsFromSeeds: true, gamma: 20 }],
 ];
 for (const [name, opts] of variants) {
-  if (values.only && !name.includes(values.only)) continue;
+  if (values.only && !values.only.startsWith('batch') && !name.includes(values.only)) continue;
   const t0 = performance.now();
   const guesses = entries.map((r) => r.maps.map((m) => ({ cls: m.target.index, box: segment(core, r.input, m, opts, r.crop).box })));
   row(name, guesses, (performance.now() - t0) / (entries.length * 5));

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Explainer } from '../ts/explainer.js';
 import { FIXED_BOXES, iou, localisationError, localised } from '../ts/evaluation.js';
-import { boundingBox, boxToSource, maskToSource, seedLabels, segment } from '../ts/localise.js';
+import { type LocaliseOptions, PAPER_SETTINGS, boundingBox, boxToSource, maskToSource, seedLabels, segment } from '../ts/localise.js';
 import { loadCore, type CoreBackend } from '../ts/native/index.js';
 import type { ClassSaliency } from '../ts/explainer.js';
 import { drawScene } from './helpers/scenes.js';
@@ -18,12 +18,13 @@ describe.each(['native', 'wasm'] as const)('segmentation on synthetic scenes (%s
   let core: CoreBackend;
   beforeAll(async () => { core = (await loadCore(name)).core; });
 
-  for (const modelsFromSeeds of [false, true]) {
-    it(`finds the object's box with IoU >= 0.8 (models from ${modelsFromSeeds ? 'seeds' : 'all labels'})`, () => {
+  const settings: [string, LocaliseOptions][] = [['default settings', {}], ["the paper's settings", PAPER_SETTINGS], ['models from all labels, largest component', { modelsFromSeeds: false, boxFrom: 'largest' }]];
+  for (const [what, opts] of settings) {
+    it(`finds the object's box with IoU >= 0.8 (${what})`, () => {
       const ious: number[] = [];
       for (let seed = 1; seed <= 12; seed++) {
         const s = drawScene(seed);
-        const r = segment(core, { data: s.rgb, width: s.width, height: s.height }, asSaliency(s.saliency, s.width, s.height), { modelsFromSeeds }, FULL);
+        const r = segment(core, { data: s.rgb, width: s.width, height: s.height }, asSaliency(s.saliency, s.width, s.height), opts, FULL);
         ious.push(r.box ? iou(r.box, s.box) : 0);
         // energies never rise
         r.energy.forEach((e, i) => i > 0 && expect(e).toBeLessThanOrEqual(r.energy[i - 1]!));
@@ -109,8 +110,12 @@ describe('localise() API', () => {
       await ex.close();
     }
   });
-  it('rejects quantiles in the wrong order', async () => {
+  it('rejects bad settings before any work', async () => {
     const ex = await Explainer.load(tinyClassifier(), { preset: 'unit' });
-    await expect(ex.localise(await sceneImage(), { fgQuantile: 0.2, bgQuantile: 0.3 })).rejects.toThrow(/0 < bgQuantile < fgQuantile < 1/);
+    const img = await sceneImage();
+    await expect(ex.localise(img, { fgQuantile: 0.2, bgQuantile: 0.3 })).rejects.toThrow(/0 < bgQuantile < fgQuantile < 1/);
+    await expect(ex.localise(img, { smoothing: -1 })).rejects.toThrow(/smoothing must be a sigma from 0 to 64/);
+    await expect(ex.localise(img, { closing: 1.5 })).rejects.toThrow(/closing must be an integer radius/);
+    await expect(ex.localise(img, { iterations: 0 })).rejects.toThrow(/iterations/);
   });
 });

@@ -52,9 +52,41 @@ export interface LocaliseResult {
   /** why the native core was not used, when it was not */
   fallbackReason?: string;
   timings: SaliencyResult['timings'] & { segmentMs: number };
+  /** the segmentation settings that ran */
+  settings: SegmentationSettings;
 }
 
 export const LABEL = { BG: 0, FG: 1, PR_BG: 2, PR_FG: 3 } as const;
+
+export type SegmentationSettings = Required<Omit<LocaliseOptions, keyof SaliencyOptions>>;
+
+/**
+ * The paper's settings (section 3.1): seeds at the 95% / 30% saliency quantiles fit the colour
+ * models, the box is that of the largest connected foreground component.
+ */
+export const PAPER_SETTINGS: SegmentationSettings = {
+  fgQuantile: 0.95, bgQuantile: 0.3, iterations: 5, components: 5, gamma: 50, connectivity: 8,
+  smoothing: 0, boxFrom: 'largest', modelsFromSeeds: true, closing: 0,
+};
+
+/**
+ * The defaults: the paper's, with the saliency map smoothed (Gaussian sigma 2 px) before seeding
+ * and the box drawn around all of the foreground, which localise far better on ILSVRC with
+ * SqueezeNet (bench/localisation-study.mts; figures in README.md).
+ */
+export const DEFAULT_SETTINGS: SegmentationSettings = { ...PAPER_SETTINGS, smoothing: 2, boxFrom: 'all', modelsFromSeeds: false };
+
+export function segmentationSettings(opts: LocaliseOptions): SegmentationSettings {
+  const s = { ...DEFAULT_SETTINGS };
+  for (const k of Object.keys(DEFAULT_SETTINGS) as (keyof SegmentationSettings)[]) {
+    if (opts[k] !== undefined) (s as Record<string, unknown>)[k] = opts[k];
+  }
+  checkQuantiles(s.fgQuantile, s.bgQuantile);
+  if (!(s.smoothing >= 0 && s.smoothing <= 64)) throw new RangeError(`smoothing must be a sigma from 0 to 64 pixels, got ${s.smoothing}`);
+  if (!(Number.isInteger(s.closing) && s.closing >= 0 && s.closing <= 64)) throw new RangeError(`closing must be an integer radius from 0 to 64, got ${s.closing}`);
+  if (s.boxFrom !== 'all' && s.boxFrom !== 'largest') throw new RangeError(`boxFrom must be 'all' or 'largest', got ${String(s.boxFrom)}`);
+  return s;
+}
 
 function checkQuantiles(fg: number, bg: number) {
   if (!(fg > 0 && fg < 1 && bg > 0 && bg < 1 && bg < fg)) {
@@ -107,18 +139,16 @@ export function maskToSource(mask: Uint8Array, modelW: number, modelH: number, c
 }
 
 export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSaliency, opts: LocaliseOptions, crop: CropRect) {
-  const fgQ = opts.fgQuantile ?? 0.95, bgQ = opts.bgQuantile ?? 0.3;
-  checkQuantiles(fgQ, bgQ);
+  const s = segmentationSettings(opts);
   const { width: W, height: H } = input;
-  const map = opts.smoothing ? gaussianBlur(saliency.raw, W, H, opts.smoothing) : saliency.raw;
-  const seeds = seedLabels(core, map, fgQ, bgQ);
+  const map = s.smoothing ? gaussianBlur(saliency.raw, W, H, s.smoothing) : saliency.raw;
+  const seeds = seedLabels(core, map, s.fgQuantile, s.bgQuantile);
   const cut = core.grabcut(input.data, W, H, seeds, {
-    iterations: opts.iterations ?? 5, components: opts.components ?? 5, gamma: opts.gamma ?? 50, connectivity: opts.connectivity ?? 8,
-    modelsFromSeeds: opts.modelsFromSeeds ?? false,
+    iterations: s.iterations, components: s.components, gamma: s.gamma, connectivity: s.connectivity, modelsFromSeeds: s.modelsFromSeeds,
   });
   const cutFg = Uint8Array.from(cut.labels, (l) => (l === LABEL.FG || l === LABEL.PR_FG ? 1 : 0));
-  const fg = opts.closing ? close(cutFg, W, H, opts.closing) : cutFg;
-  const { mask: modelMask, box: modelBox } = opts.boxFrom === 'all' ? { mask: fg, box: boundingBox(fg, W, H) } : core.largestComponent(fg, W, H);
+  const fg = s.closing ? close(cutFg, W, H, s.closing) : cutFg;
+  const { mask: modelMask, box: modelBox } = s.boxFrom === 'all' ? { mask: fg, box: boundingBox(fg, W, H) } : core.largestComponent(fg, W, H);
   return {
     modelMask, modelBox,
     box: modelBox ? boxToSource(modelBox, W, H, crop, saliency.sourceWidth, saliency.sourceHeight) : null,
@@ -129,7 +159,7 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
 
 /** Saliency, then segmentation, for each image and each requested class. */
 export async function localise(explainer: Explainer, core: { core: CoreBackend; fallbackReason?: string }, images: ImageInput | ImageInput[], opts: LocaliseOptions = {}): Promise<LocaliseResult[]> {
-  checkQuantiles(opts.fgQuantile ?? 0.95, opts.bgQuantile ?? 0.3);
+  segmentationSettings(opts); // bad settings fail before any network work
   const results = await explainer.saliency(images, opts);
   return results.map((r) => {
     const t0 = performance.now();
@@ -138,6 +168,7 @@ export async function localise(explainer: Explainer, core: { core: CoreBackend; 
       name: r.name, predictions: r.predictions, localisations, runtime: r.runtime,
       backend: core.core.name, fallbackReason: core.fallbackReason,
       timings: { ...r.timings, segmentMs: performance.now() - t0 },
+      settings: segmentationSettings(opts),
     };
   });
 }

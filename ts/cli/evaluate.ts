@@ -3,10 +3,11 @@ import { Explainer, type LoadOptions } from '../explainer.js';
 import { FIXED_BOXES, type Guess, localisationError, type ErrorRates } from '../evaluation.js';
 import { classificationError, readAnnotations } from './dataset.js';
 import { progress } from './progress.js';
+import { type SegmentationFlags, segmentationOptions } from './segmentation.js';
+import { type SegmentationSettings, segmentationSettings } from '../localise.js';
 
-interface EvaluateFlags {
+interface EvaluateFlags extends SegmentationFlags {
   model: string; dataset: string; limit?: number; json?: boolean;
-  fgQuantile: number; bgQuantile: number; iterations: number;
 }
 
 export interface EvaluationReport {
@@ -18,7 +19,7 @@ export interface EvaluationReport {
   classification: ErrorRates;
   localisation: ErrorRates;
   baselines: Record<string, ErrorRates>;
-  settings: { fgQuantile: number; bgQuantile: number; iterations: number };
+  settings: SegmentationSettings;
   msPerImage: number;
 }
 
@@ -27,6 +28,8 @@ const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 export async function evaluateCommand(o: EvaluateFlags, load: LoadOptions): Promise<void> {
   const { items } = await readAnnotations(o.dataset, o.limit);
   for (const a of items) if (!Array.isArray(a.boxes) || a.boxes.length === 0) throw new Error(`${o.dataset}: ${a.file} has no ground-truth boxes`);
+  const seg = segmentationOptions(o);
+  const settings = segmentationSettings(seg);
   const ex = await Explainer.load(o.model, load);
   const core = await ex.loadCore();
   const bar = progress(items.length, 'evaluate', !o.json);
@@ -36,7 +39,7 @@ export async function evaluateCommand(o: EvaluateFlags, load: LoadOptions): Prom
   const t0 = performance.now();
   for (const a of items) {
     // the five guesses: the top-5 classes, each with its own saliency map and box
-    const [r] = await ex.localise(a.path, { topK: 5, fgQuantile: o.fgQuantile, bgQuantile: o.bgQuantile, iterations: o.iterations });
+    const [r] = await ex.localise(a.path, { ...seg, topK: 5 });
     guesses.push(r!.localisations.map((l) => ({ cls: l.target.index, box: l.box })));
     ranked.push(r!.predictions.map((p) => p.index));
     const { sourceWidth: w, sourceHeight: h } = r!.localisations[0]!.saliency;
@@ -52,12 +55,12 @@ export async function evaluateCommand(o: EvaluateFlags, load: LoadOptions): Prom
     classification: classificationError(truths.map((t) => t.cls), ranked),
     localisation: localisationError(guesses, truths),
     baselines: Object.fromEntries(Object.entries(baseline).map(([k, g]) => [k, localisationError(g, truths)])),
-    settings: { fgQuantile: o.fgQuantile, bgQuantile: o.bgQuantile, iterations: o.iterations },
+    settings,
     msPerImage,
   };
   if (o.json) { console.log(JSON.stringify(report)); return; }
   console.log(`${report.n} images (${o.model}; runtime ${report.runtime}, core ${report.backend}; ${msPerImage.toFixed(0)} ms per image)`);
   console.log(`classification error        top-1 ${pct(report.classification.top1Error)}  top-5 ${pct(report.classification.top5Error)}`);
-  console.log(`localisation error (saliency + GrabCut, fg ${o.fgQuantile} / bg ${o.bgQuantile})  top-1 ${pct(report.localisation.top1Error)}  top-5 ${pct(report.localisation.top5Error)}`);
+  console.log(`localisation error          top-1 ${pct(report.localisation.top1Error)}  top-5 ${pct(report.localisation.top5Error)}  (saliency + GrabCut: ${JSON.stringify(settings)})`);
   for (const [k, v] of Object.entries(report.baselines)) console.log(`  baseline ${k.padEnd(12)} top-1 ${pct(v.top1Error)}  top-5 ${pct(v.top5Error)}`);
 }

@@ -14,6 +14,7 @@ import { progress } from './progress.js';
 import { classificationError, readAnnotations } from './dataset.js';
 import { evaluateCommand } from './evaluate.js';
 import type { LocaliseResult } from '../localise.js';
+import { type SegmentationFlags, segmentationOptions } from './segmentation.js';
 import { drawBox, tintMask } from '../image/draw.js';
 
 const VERSION = '0.1.0';
@@ -150,7 +151,7 @@ async function writeLocalisation(r: LocaliseResult, file: string, stem: string, 
   return json;
 }
 
-interface LocaliseFlags extends ModelFlags { target: string[]; topK?: number; out: string; fgQuantile: number; bgQuantile: number; iterations: number }
+interface LocaliseFlags extends ModelFlags, SegmentationFlags { target: string[]; topK?: number; out: string }
 
 async function localiseCommand(images: string[], o: LocaliseFlags) {
   const files = await expandImageArgs(images);
@@ -163,7 +164,7 @@ async function localiseCommand(images: string[], o: LocaliseFlags) {
   const names = stems(files);
   const bar = progress(files.length, 'localise', !o.json);
   const summary = [];
-  const opts = { fgQuantile: o.fgQuantile, bgQuantile: o.bgQuantile, iterations: o.iterations };
+  const opts = segmentationOptions(o);
   for (let i = 0; i < files.length; i += CHUNK) {
     const chunk = files.slice(i, i + CHUNK);
     const results = await ex.localise(chunk, o.topK ? { ...opts, topK: o.topK } : { ...opts, target: targets });
@@ -174,6 +175,12 @@ async function localiseCommand(images: string[], o: LocaliseFlags) {
   await ex.close();
   if (o.json) console.log(JSON.stringify(summary));
   else for (const s of summary) console.log(`${s.image}: ${s.localisations.map((l) => `${(l.target as { label: string }).label} box ${JSON.stringify(l.box)} -> ${l.boxOverlay}`).join(', ')}`);
+}
+
+function nonNegative(v: string): number {
+  const n = Number(v);
+  if (!(n >= 0 && n <= 64)) throw new InvalidArgumentError('expected a number from 0 to 64');
+  return n;
 }
 
 function fraction(v: string): number {
@@ -222,9 +229,12 @@ export function buildProgram(): Command {
     .argument('<images...>', 'image files, directories or glob patterns')
     .option('-t, --target <class...>', "class index, label or 'top' (repeatable)", [])
     .option('--top-k <k>', 'localise the k highest-scoring classes', positiveInt)
-    .option('--fg-quantile <q>', 'saliency quantile above which pixels seed the foreground', fraction, 0.95)
-    .option('--bg-quantile <q>', 'saliency quantile below which pixels seed the background', fraction, 0.3)
-    .option('--iterations <n>', 'GrabCut iterations', positiveInt, 5)
+    .option('--paper', "the paper's exact settings (no smoothing, box of the largest component, models from the seeds)")
+    .option('--fg-quantile <q>', 'saliency quantile above which pixels seed the foreground (default 0.95)', fraction)
+    .option('--bg-quantile <q>', 'saliency quantile below which pixels seed the background (default 0.3)', fraction)
+    .option('--iterations <n>', 'GrabCut iterations (default 5)', positiveInt)
+    .option('--smoothing <sigma>', 'Gaussian blur of the saliency map before seeding, in model pixels (default 2; paper 0)', nonNegative)
+    .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest']))
     .requiredOption('-o, --out <dir>', 'output directory'))
     .action(localiseCommand);
 
@@ -232,9 +242,12 @@ export function buildProgram(): Command {
     .description('ILSVRC-style evaluation: classification and localisation error (top-1, top-5) next to fixed-box baselines')
     .requiredOption('--dataset <annotations.json>', 'annotated images: [{file, class_index, boxes: [[x0,y0,x1,y1],...]}]')
     .option('--limit <n>', 'use the first n images', positiveInt)
-    .option('--fg-quantile <q>', 'saliency quantile above which pixels seed the foreground', fraction, 0.95)
-    .option('--bg-quantile <q>', 'saliency quantile below which pixels seed the background', fraction, 0.3)
-    .option('--iterations <n>', 'GrabCut iterations', positiveInt, 5))
+    .option('--paper', "the paper's exact settings (no smoothing, box of the largest component, models from the seeds)")
+    .option('--fg-quantile <q>', 'saliency quantile above which pixels seed the foreground (default 0.95)', fraction)
+    .option('--bg-quantile <q>', 'saliency quantile below which pixels seed the background (default 0.3)', fraction)
+    .option('--iterations <n>', 'GrabCut iterations (default 5)', positiveInt)
+    .option('--smoothing <sigma>', 'Gaussian blur of the saliency map before seeding, in model pixels (default 2; paper 0)', nonNegative)
+    .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest'])))
     .action((o) => evaluateCommand(o, loadOptions(o)));
   return program;
 }
