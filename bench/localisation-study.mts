@@ -16,7 +16,7 @@ import type { PresetName } from '../ts/image/preprocess.js';
 
 const { values } = parseArgs({ options: {
   dataset: { type: 'string' }, model: { type: 'string' }, preset: { type: 'string' }, limit: { type: 'string' },
-  backend: { type: 'string', default: 'native' }, cache: { type: 'string' }, only: { type: 'string' },
+  backend: { type: 'string', default: 'native' }, cache: { type: 'string' }, only: { type: 'string' }, samples: { type: 'string', default: '1' },
 } });
 if (!values.dataset || !values.model) throw new Error('usage: localisation-study.mts --dataset A.json --model M.onnx [--preset P] [--limit N] [--cache DIR]');
 const { items } = await readAnnotations(values.dataset, values.limit ? Number(values.limit) : undefined);
@@ -27,7 +27,7 @@ async function computeMaps(): Promise<Entry[]> {
   const ex = await Explainer.load(values.model!, { preset: values.preset as PresetName | undefined });
   const out: Entry[] = [];
   for (const [i, a] of items.entries()) {
-    const r = (await ex.saliency(a.path, { topK: 5 }))[0]!;
+    const r = (await ex.saliency(a.path, { topK: 5, samples: Number(values.samples) }))[0]!;
     out.push({ input: r.input, crop: r.crop, maps: r.maps });
     if (i % 20 === 19) process.stderr.write(`saliency ${i + 1}/${items.length}\n`);
   }
@@ -71,7 +71,7 @@ const row = (name: string, g: Guess[][], ms?: number) => {
   const e = localisationError(g, truths);
   console.log(`${name.padEnd(56)} top-1 ${pct(e.top1Error)}  top-5 ${pct(e.top5Error)}${ms === undefined ? '' : `   ${ms.toFixed(1)} ms/map`}`);
 };
-console.log(`${items.length} images, ${values.model}, core ${core.name}`);
+console.log(`${items.length} images, ${values.model}, core ${core.name}, ${values.samples} sample(s) per map`);
 for (const [name, box] of Object.entries(FIXED_BOXES)) {
   row(`baseline: ${name}`, entries.map((r) => r.maps.map((m) => ({ cls: m.target.index, box: box(m.sourceWidth, m.sourceHeight) }))));
 }
@@ -85,6 +85,11 @@ const variants: [string, LocaliseOptions][] = values.only === 'batch2' ? [
   ['  smoothing 2, closing 6, bg q40', { smoothing: 2, closing: 6, bgQuantile: 0.4 }],
   ['  smoothing 1, closing 6', { smoothing: 1, closing: 6 }],
   ['  closing 6', { closing: 6 }],
+] : values.only === 'batch4' ? [
+  ['paper: q95/q30, 5 iterations, largest component', {}],
+  ['  smoothing 2, all foreground', { smoothing: 2, boxFrom: 'all' }],
+  ['  all foreground', { boxFrom: 'all' }],
+  ['  smoothing 1, all foreground', { smoothing: 1, boxFrom: 'all' }],
 ] : values.only === 'batch3' ? [
   ['  smoothing 2, all foreground, fg q90', { smoothing: 2, boxFrom: 'all', fgQuantile: 0.9 }],
   ['  smoothing 2, all foreground, bg q50', { smoothing: 2, boxFrom: 'all', bgQuantile: 0.5 }],

@@ -63,6 +63,19 @@ describe('saliency API', () => {
     expect(d).toBeLessThan(1e-6 * Math.max(...b));
   });
 
+  it('SmoothGrad: samples average the maps of noisy copies, reproducibly', async () => {
+    const [plain] = await ex.saliency(image, { target: 2 });
+    const [zeroNoise] = await ex.saliency(image, { target: 2, samples: 4, noise: 0 });
+    const a = plain!.maps[0]!.raw, b = zeroNoise!.maps[0]!.raw;
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThan(1e-6 * Math.max(...a));
+    const [s1] = await ex.saliency(image, { target: 2, samples: 4, noise: 0.2 });
+    const [s2] = await ex.saliency(image, { target: 2, samples: 4, noise: 0.2 });
+    expect(Array.from(s1!.maps[0]!.raw)).toEqual(Array.from(s2!.maps[0]!.raw));
+    expect(Array.from(s1!.maps[0]!.raw)).not.toEqual(Array.from(a));
+    expect(s1!.predictions).toEqual(plain!.predictions);
+    await expect(ex.saliency(image, { samples: 0 })).rejects.toThrow(/samples must be an integer from 1 to 256/);
+  });
+
   it('classifies with probabilities that sum to one over all classes', async () => {
     const [r] = await ex.classify([image], CLASSES);
     const total = r!.predictions.reduce((s, p) => s + p.probability, 0);

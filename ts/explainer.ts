@@ -9,6 +9,7 @@ import { type ImageInput, type RgbImage, decodeImage, DEFAULT_MAX_PIXELS } from 
 import { type CropRect, type ResizeMode, mapToSource, resizeRgb } from './image/resize.js';
 import { type Preset, type PresetName, getPreset, toTensorData } from './image/preprocess.js';
 import { normaliseForDisplay } from './image/colormap.js';
+import { seededNormal } from './random.js';
 import { type ModelSession, type RuntimeName, createSession } from './runtime/session.js';
 import { type CoreChoice, type LoadedCore, loadCore } from './native/index.js';
 import { type LocaliseOptions, type LocaliseResult, localise } from './localise.js';
@@ -76,6 +77,13 @@ export interface SaliencyOptions {
   target?: Target | Target[];
   /** explain the k highest-scoring classes instead of `target` */
   topK?: number;
+  /**
+   * Average the map over this many noisy copies of the image (SmoothGrad, Smilkov et al. 2017);
+   * 1 (default) is the paper's single backward pass.
+   */
+  samples?: number;
+  /** noise standard deviation for `samples` > 1, as a fraction of the input tensor's range (default 0.1) */
+  noise?: number;
 }
 
 export class ExplainerError extends Error {}
@@ -213,21 +221,28 @@ export class Explainer {
     if (opts.topK !== undefined && (!Number.isInteger(opts.topK) || opts.topK < 1 || opts.topK > this.classes)) {
       throw new ExplainerError(`topK must be an integer from 1 to ${this.classes}, got ${opts.topK}`);
     }
+    const samples = opts.samples ?? 1, noise = opts.noise ?? 0.1;
+    if (!Number.isInteger(samples) || samples < 1 || samples > 256) throw new ExplainerError(`samples must be an integer from 1 to 256, got ${samples}`);
+    if (!(noise >= 0 && noise <= 10)) throw new ExplainerError(`noise must be a number from 0 to 10, got ${noise}`);
     const prepared = await Promise.all(list.map((im, i) => this.prepare(im, i)));
     const t0 = performance.now();
-    // Forward pass when any target depends on the prediction; then one gradient row per (image, class).
-    const needForward = opts.topK !== undefined || fixed.includes(-1);
+    // A forward pass when a target depends on the prediction (or noise would blur the scores);
+    // then one gradient row per (image, class, sample).
+    const needForward = opts.topK !== undefined || fixed.includes(-1) || samples > 1;
     const forward = needForward ? await this.runRows(prepared.map((p) => ({ tensor: p.tensor }))) : null;
     const plan = prepared.map((p, i) => {
       const top = forward ? this.predictions(forward[i]!.scores, opts.topK ?? 1).map((q) => q.index) : [];
       const classes = opts.topK ? top : fixed.map((c) => (c === -1 ? top[0]! : c));
-      return classes.map((c) => ({ image: i, cls: c, tensor: p.tensor, weights: oneHot(this.classes, c) }));
+      return classes.flatMap((c) => Array.from({ length: samples }, (_, s) => ({
+        image: i, cls: c, sample: s, weights: oneHot(this.classes, c),
+        tensor: samples === 1 ? p.tensor : noisy(p.tensor, noise, (i * 7919 + c) * 257 + s),
+      })));
     }).flat();
     const rows = await this.runRows(plan);
     const networkMs = performance.now() - t0;
     return prepared.map((p, i) => {
-      const mine = plan.map((r, k) => ({ r, out: rows[k]! })).filter((e) => e.r.image === i);
-      const scores = mine[0]?.out.scores ?? forward![i]!.scores;
+      const mine = plan.map((r, k) => ({ r, out: rows[k]! })).filter((e) => e.r.image === i && e.r.sample === 0);
+      const scores = forward ? forward[i]!.scores : mine[0]!.out.scores;
       const preds = this.predictions(scores, Math.min(5, this.classes));
       const all = this.predictions(scores, this.classes);
       return {
@@ -239,6 +254,13 @@ export class Explainer {
         timings: { decodeMs: p.decodeMs, networkMs: networkMs / prepared.length },
         maps: mine.map(({ r, out }) => {
           const raw = channelMaxAbs(out.gradient!, this.info.layout, this.info.width, this.info.height);
+          // SmoothGrad: the mean of the maps of the noisy copies
+          plan.forEach((q, k) => {
+            if (q.image !== i || q.cls !== r.cls || q.sample === 0) return;
+            const m = channelMaxAbs(rows[k]!.gradient!, this.info.layout, this.info.width, this.info.height);
+            for (let j = 0; j < raw.length; j++) raw[j]! += m[j]!;
+          });
+          if (samples > 1) for (let j = 0; j < raw.length; j++) raw[j]! /= samples;
           const map = normaliseForDisplay(raw);
           return {
             target: all.find((q) => q.index === r.cls)!,
@@ -267,6 +289,14 @@ export class Explainer {
   async close(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** The tensor plus Gaussian noise of sd = noise * (its max - its min), from a fixed seed. */
+function noisy(t: Float32Array, noise: number, seed: number): Float32Array {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of t) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  const sd = noise * (hi - lo), normal = seededNormal(seed);
+  return Float32Array.from(t, (v) => v + sd * normal());
 }
 
 function oneHot(n: number, i: number): Float32Array {
