@@ -98,7 +98,10 @@ function checkQuantiles(fg: number, bg: number) {
 export function seedLabels(core: CoreBackend, raw: Float32Array, fgQuantile: number, bgQuantile: number): Uint8Array {
   const hi = core.quantile(raw, fgQuantile), lo = core.quantile(raw, bgQuantile);
   if (!(hi > lo)) throw new Error('the saliency map is constant: it gives no foreground or background seeds');
-  return Uint8Array.from(raw, (v) => (v >= hi ? LABEL.FG : v <= lo ? LABEL.BG : LABEL.PR_BG));
+  // plain loops: Uint8Array.from with a map function is ~20x slower on a 224x224 map
+  const labels = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) labels[i] = raw[i]! >= hi ? LABEL.FG : raw[i]! <= lo ? LABEL.BG : LABEL.PR_BG;
+  return labels;
 }
 
 /** Inclusive bounding box of the non-zero pixels, or null. */
@@ -146,7 +149,8 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
   const cut = core.grabcut(input.data, W, H, seeds, {
     iterations: s.iterations, components: s.components, gamma: s.gamma, connectivity: s.connectivity, modelsFromSeeds: s.modelsFromSeeds,
   });
-  const cutFg = Uint8Array.from(cut.labels, (l) => (l === LABEL.FG || l === LABEL.PR_FG ? 1 : 0));
+  const cutFg = new Uint8Array(cut.labels.length);
+  for (let i = 0; i < cutFg.length; i++) cutFg[i] = cut.labels[i] === LABEL.FG || cut.labels[i] === LABEL.PR_FG ? 1 : 0;
   const fg = s.closing ? close(cutFg, W, H, s.closing) : cutFg;
   const { mask: modelMask, box: modelBox } = s.boxFrom === 'all' ? { mask: fg, box: boundingBox(fg, W, H) } : core.largestComponent(fg, W, H);
   return {

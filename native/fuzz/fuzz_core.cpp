@@ -473,7 +473,10 @@ void fuzz_gmm_loglik(In &in) {
     for (int c = 0; c < g.k; ++c) {
       g.weight[c] = in.u8() / 16.0;
       for (int j = 0; j < 3; ++j) g.mean[c][j] = in.u8();
-      const double s = std::ldexp(1.0, in.range(-400, 400));
+      /* scales anywhere, or where det (~ s^3) nears the double range's ends */
+      const uint8_t sm = in.u8() % 4;
+      const int e = sm == 0 ? in.range(-400, 400) : sm == 1 ? in.range(-362, -338) : sm == 2 ? in.range(336, 344) : in.range(-8, 8);
+      const double s = std::ldexp(1.0, e);
       for (int j = 0; j < 9; ++j) g.cov[c][j] = (j % 4 == 0) ? s * (1 + in.u8() / 64.0) : s * (in.u8() / 512.0);
       /* keep it symmetric */
       g.cov[c][3] = g.cov[c][1];

@@ -48,6 +48,7 @@ void scale_samples(const float *samples, size_t n, size_t stride, Scaled &s) {
   }
   int e = 0;
   if (mx > 0.0f) std::frexp(mx, &e); /* mx = f 2^e, 0.5 <= f < 1 */
+  if (e < -126) e = -126;              /* 2^-e must stay finite in float (found by the fuzzer) */
   const float scale = std::ldexp(1.0f, -e);
   s.n = (n + stride - 1) / stride;
   for (int j = 0; j < 3; ++j) {
@@ -290,6 +291,9 @@ bool gmm_finish_component(di_gmm &g, int c) {
   v[6] = c02 * r;
   v[7] = c12 * r;
   v[8] = c22 * r;
+  /* a subnormal determinant passes as positive, but 1/det overflows (found by the fuzzer) */
+  for (int j = 0; j < 9; ++j)
+    if (!std::isfinite(v[j])) return false;
   g.log_norm[c] = det_log(g.weight[c]) - 0.5 * det_log(det) - 1.5 * LOG_2PI;
   return true;
 }

@@ -929,6 +929,28 @@ void bench() {
 
 } // namespace
 
+/* Regressions found by the fuzzer (native/fuzz): a subnormal covariance determinant used to give
+ * NaN log-likelihoods with DI_OK; samples all below 2^-128 used to collapse the fit to one component. */
+void test_fuzz_regressions() {
+  di_gmm g;
+  std::memset(&g, 0, sizeof g);
+  g.k = 2;
+  g.weight[0] = g.weight[1] = 0.5;
+  for (int j = 0; j < 3; ++j) { g.mean[0][j] = 0.0; g.mean[1][j] = 10.0; }
+  for (int j = 0; j < 3; ++j) { g.cov[0][4 * j] = 1e-103; g.cov[1][4 * j] = 1.0; }
+  const float x[6] = {0, 0, 0, 10, 10, 10};
+  float out[2] = {7.0f, 7.0f};
+  const int rc = di_gmm_loglik(&g, x, 2, out);
+  CHECK(rc == DI_E_VALUE && out[0] == 7.0f && out[1] == 7.0f, "subnormal determinant: rc %d, out %g %g", rc, out[0], out[1]);
+
+  std::vector<float> tiny(3 * 200);
+  for (int i = 0; i < 200; ++i)
+    for (int j = 0; j < 3; ++j) tiny[3 * i + j] = (i < 100 ? 1.0f : 5.0f) * 1e-40f * (1.0f + 0.01f * static_cast<float>(i % 7));
+  di_gmm fit;
+  const int rf = di_gmm_fit(tiny.data(), 200, 2, 1, 10, &fit);
+  CHECK(rf == DI_OK && fit.k == 2, "tiny samples: rc %d, k %d", rf, fit.k);
+}
+
 int main(int argc, char **argv) {
   const bool do_bench = argc > 1 && std::strcmp(argv[1], "--bench") == 0;
   test_math();
@@ -941,6 +963,7 @@ int main(int argc, char **argv) {
   test_grabcut();
   test_localisation();
   test_errors();
+  test_fuzz_regressions();
   std::printf("  determinism digest %016llx\n", static_cast<unsigned long long>(determinism_digest()));
   if (do_bench) bench();
   std::printf("%d passed, %d failed\n", passed, failed);
