@@ -42,6 +42,15 @@ const modelOptions = (cmd: Command) => cmd
   .addOption(new Option('--backend <name>', 'colour segmentation core (localise, evaluate)').choices(['auto', 'native', 'wasm']).default('auto'))
   .option('--json', 'print machine-readable JSON on stdout');
 
+/** The segmentation settings of localise and evaluate (ts/localise.ts SegmentationSettings). */
+const segmentationFlags = (cmd: Command) => cmd
+    .option('--paper', "the paper's exact settings (no smoothing, box of the largest component, models from the seeds)")
+    .option('--fg-quantile <q>', 'saliency quantile above which pixels seed the foreground (default 0.95)', fraction)
+    .option('--bg-quantile <q>', 'saliency quantile below which pixels seed the background (default 0.3)', fraction)
+    .option('--iterations <n>', 'GrabCut iterations (default 5)', positiveInt)
+    .option('--smoothing <sigma>', 'Gaussian blur of the saliency map before seeding, in model pixels (default 2; paper 0)', nonNegative)
+    .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest']));
+
 interface ModelFlags {
   model: string; preset?: PresetName; labels?: string; runtime: 'node' | 'wasm'; resize: 'stretch' | 'center-crop';
   inputSize?: [number, number]; maxPixels?: number; json?: boolean; backend: 'auto' | 'native' | 'wasm';
@@ -224,30 +233,18 @@ export function buildProgram(): Command {
     .requiredOption('-o, --out <dir>', 'output directory')
     .addOption(new Option('--colormap <name>', 'heatmap colours').choices(['viridis', 'jet']).default('viridis')))
     .action(saliencyCommand);
-  modelOptions(program.command('localise')
+  segmentationFlags(modelOptions(program.command('localise')
     .description('weakly supervised localisation: object mask and box per image (GrabCut seeded by the saliency map)')
     .argument('<images...>', 'image files, directories or glob patterns')
     .option('-t, --target <class...>', "class index, label or 'top' (repeatable)", [])
     .option('--top-k <k>', 'localise the k highest-scoring classes', positiveInt)
-    .option('--paper', "the paper's exact settings (no smoothing, box of the largest component, models from the seeds)")
-    .option('--fg-quantile <q>', 'saliency quantile above which pixels seed the foreground (default 0.95)', fraction)
-    .option('--bg-quantile <q>', 'saliency quantile below which pixels seed the background (default 0.3)', fraction)
-    .option('--iterations <n>', 'GrabCut iterations (default 5)', positiveInt)
-    .option('--smoothing <sigma>', 'Gaussian blur of the saliency map before seeding, in model pixels (default 2; paper 0)', nonNegative)
-    .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest']))
-    .requiredOption('-o, --out <dir>', 'output directory'))
+    .requiredOption('-o, --out <dir>', 'output directory')))
     .action(localiseCommand);
 
-  modelOptions(program.command('evaluate')
+  segmentationFlags(modelOptions(program.command('evaluate')
     .description('ILSVRC-style evaluation: classification and localisation error (top-1, top-5) next to fixed-box baselines')
     .requiredOption('--dataset <annotations.json>', 'annotated images: [{file, class_index, boxes: [[x0,y0,x1,y1],...]}]')
-    .option('--limit <n>', 'use the first n images', positiveInt)
-    .option('--paper', "the paper's exact settings (no smoothing, box of the largest component, models from the seeds)")
-    .option('--fg-quantile <q>', 'saliency quantile above which pixels seed the foreground (default 0.95)', fraction)
-    .option('--bg-quantile <q>', 'saliency quantile below which pixels seed the background (default 0.3)', fraction)
-    .option('--iterations <n>', 'GrabCut iterations (default 5)', positiveInt)
-    .option('--smoothing <sigma>', 'Gaussian blur of the saliency map before seeding, in model pixels (default 2; paper 0)', nonNegative)
-    .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest'])))
+    .option('--limit <n>', 'use the first n images', positiveInt)))
     .action((o) => evaluateCommand(o, loadOptions(o)));
   return program;
 }
