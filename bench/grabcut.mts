@@ -16,6 +16,7 @@ import { decodeImage } from '../ts/image/decode.js';
 import { seedLabels } from '../ts/localise.js';
 import { type CoreBackend, type GrabCutParams, loadCore } from '../ts/native/index.js';
 import { readAnnotations } from '../ts/cli/dataset.js';
+import { seededRandom as mulberry32 } from '../ts/random.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCRIPT = join(ROOT, 'bench', 'grabcut_opencv.py');
@@ -72,16 +73,6 @@ interface Case {
 
 // ---------------------------------------------------------------- synthetic scenes
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A textured background (two colours in wavy stripes, one of them halfway to the object's

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CoreError, addonCandidates, loadCore, type CoreBackend, type GrabCutParams } from '../ts/native/index.js';
 import { cutCapacity, referenceMaxflow, totalCapacity, type GridProblem } from './helpers/maxflow-reference.js';
+import { seededRandom as rng } from '../ts/random.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -19,16 +20,6 @@ const BACKENDS = SKIP_NATIVE ? (['wasm'] as const) : (['native', 'wasm'] as cons
 
 // ---- deterministic test data --------------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
