@@ -230,19 +230,21 @@ export class Explainer {
     // then one gradient row per (image, class, sample).
     const needForward = opts.topK !== undefined || fixed.includes(-1) || samples > 1;
     const forward = needForward ? await this.runRows(prepared.map((p) => ({ tensor: p.tensor }))) : null;
-    const plan = prepared.map((p, i) => {
+    // per image, its classes; each (image, class) owns `samples` consecutive rows from `start`
+    const classesOf = prepared.map((_, i) => {
       const top = forward ? this.predictions(forward[i]!.scores, opts.topK ?? 1).map((q) => q.index) : [];
-      const classes = opts.topK ? top : fixed.map((c) => (c === -1 ? top[0]! : c));
-      return classes.flatMap((c) => Array.from({ length: samples }, (_, s) => ({
-        image: i, cls: c, sample: s, weights: oneHot(this.classes, c),
-        tensor: samples === 1 ? p.tensor : noisy(p.tensor, noise, (i * 7919 + c) * 257 + s),
-      })));
-    }).flat();
+      return opts.topK ? top : fixed.map((c) => (c === -1 ? top[0]! : c));
+    });
+    const plan = prepared.flatMap((p, i) => classesOf[i]!.flatMap((c) => Array.from({ length: samples }, (_, s) => ({
+      weights: oneHot(this.classes, c),
+      tensor: samples === 1 ? p.tensor : noisy(p.tensor, noise, (i * 7919 + c) * 257 + s),
+    }))));
     const rows = await this.runRows(plan);
     const networkMs = performance.now() - t0;
+    let next = 0;
     return prepared.map((p, i) => {
-      const mine = plan.map((r, k) => ({ r, out: rows[k]! })).filter((e) => e.r.image === i && e.r.sample === 0);
-      const scores = forward ? forward[i]!.scores : mine[0]!.out.scores;
+      const mine = classesOf[i]!.map((cls) => { const start = next; next += samples; return { cls, start }; });
+      const scores = forward ? forward[i]!.scores : rows[mine[0]!.start]!.scores;
       const preds = this.predictions(scores, Math.min(5, this.classes));
       const all = this.predictions(scores, this.classes);
       return {
@@ -252,18 +254,17 @@ export class Explainer {
         predictions: preds,
         runtime: this.runtime,
         timings: { decodeMs: p.decodeMs, networkMs: networkMs / prepared.length },
-        maps: mine.map(({ r, out }) => {
-          const raw = channelMaxAbs(out.gradient!, this.info.layout, this.info.width, this.info.height);
+        maps: mine.map(({ cls, start }) => {
+          const raw = channelMaxAbs(rows[start]!.gradient!, this.info.layout, this.info.width, this.info.height);
           // SmoothGrad: the mean of the maps of the noisy copies
-          plan.forEach((q, k) => {
-            if (q.image !== i || q.cls !== r.cls || q.sample === 0) return;
+          for (let k = start + 1; k < start + samples; k++) {
             const m = channelMaxAbs(rows[k]!.gradient!, this.info.layout, this.info.width, this.info.height);
             for (let j = 0; j < raw.length; j++) raw[j]! += m[j]!;
-          });
+          }
           if (samples > 1) for (let j = 0; j < raw.length; j++) raw[j]! /= samples;
           const map = normaliseForDisplay(raw);
           return {
-            target: all.find((q) => q.index === r.cls)!,
+            target: all.find((q) => q.index === cls)!,
             map, raw, width: this.info.width, height: this.info.height,
             sourceMap: mapToSource(map, this.info.width, this.info.height, p.crop, p.sourceWidth, p.sourceHeight),
             sourceWidth: p.sourceWidth, sourceHeight: p.sourceHeight,

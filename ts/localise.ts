@@ -163,16 +163,16 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
 
 /** Saliency, then segmentation, for each image and each requested class. */
 export async function localise(explainer: Explainer, core: { core: CoreBackend; fallbackReason?: string }, images: ImageInput | ImageInput[], opts: LocaliseOptions = {}): Promise<LocaliseResult[]> {
-  segmentationSettings(opts); // bad settings fail before any network work
+  const settings = segmentationSettings(opts); // bad settings fail before any network work
   const results = await explainer.saliency(images, opts);
   return results.map((r) => {
     const t0 = performance.now();
-    const localisations = r.maps.map((m) => ({ target: m.target, saliency: m, ...segment(core.core, r.input, m, opts, r.crop) }));
+    const localisations = r.maps.map((m) => ({ target: m.target, saliency: m, ...segment(core.core, r.input, m, settings, r.crop) }));
     return {
       name: r.name, predictions: r.predictions, localisations, runtime: r.runtime,
       backend: core.core.name, fallbackReason: core.fallbackReason,
       timings: { ...r.timings, segmentMs: performance.now() - t0 },
-      settings: segmentationSettings(opts),
+      settings,
     };
   });
 }

@@ -35,16 +35,9 @@ int passed = 0, failed = 0;
     }                                                                                                                  \
   } while (0)
 
-struct Rng {
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  uint64_t next() {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
+/* the core's generator (internal.h), seeded apart from the core's own streams */
+struct Rng : di::SplitMix64 {
+  explicit Rng(uint64_t seed) : di::SplitMix64(seed * 0x9E3779B97F4A7C15ull + 1) {}
   int below(int n) { return static_cast<int>(uniform() * n); }
   double normal() {
     const double u = uniform() + 1e-300, v = uniform();

@@ -67,7 +67,7 @@ export function detectLayout(shape: Dim[]): 'NCHW' | 'NHWC' {
 }
 
 /** Follows the output back through reshapes and float casts to a Softmax/LogSoftmax; returns the logits tensor. */
-function findLogits(graph: Graph, producer: Map<string, Node>, output: string): { logits: string; removed: string | null } {
+function findLogits(producer: Map<string, Node>, output: string): { logits: string; removed: string | null } {
   let t = output;
   for (;;) {
     const p = producer.get(t);
@@ -77,7 +77,6 @@ function findLogits(graph: Graph, producer: Map<string, Node>, output: string): 
     if (!PASS_THROUGH.has(p.op) && !floatCast) break;
     t = p.inputs[0]!;
   }
-  void graph;
   return { logits: output, removed: null };
 }
 
@@ -101,7 +100,7 @@ export function gradify(input: Model, opts: GradifyOptions = {}): { model: Model
 
   const producer = new Map<string, Node>();
   for (const n of g.nodes) n.outputs.forEach((o) => producer.set(o, n));
-  const { logits, removed } = findLogits(g, producer, g.outputs[0]!.name);
+  const { logits, removed } = findLogits(producer, g.outputs[0]!.name);
   const shapes = inferShapes(model);
   const logitsShape = shapes.get(logits)?.shape;
   if (!logitsShape || logitsShape.length < 1) throw new GradifyError(`${model.source}: cannot infer the shape of the scores '${logits}'`);

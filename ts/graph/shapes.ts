@@ -1,7 +1,7 @@
 // Shape inference over the canonical (opset-17) graph, with symbolic dims, and partial evaluation
 // of small int64 shape tensors (Shape -> Gather -> Concat -> Reshape chains exporters write).
 import { type DType, type Dim, type Model, type Node, attrInt, attrInts, tensorValues } from './ir.js';
-import { addDims, divDims, freshDim, isKnown, prodDims } from './dims.js';
+import { addDims, divDims, freshDim, isKnown, mulDims, prodDims } from './dims.js';
 import { resolveWindow, windowOutput } from './window.js';
 
 export interface ValueShape {
@@ -50,7 +50,7 @@ export function inferShapes(model: Model): ShapeMap {
   for (const n of g.nodes) {
     let res: ValueShape[];
     try {
-      res = inferNode(n, n.inputs.map((i) => (i ? m.get(i) : undefined)), model);
+      res = inferNode(n, n.inputs.map((i) => (i ? m.get(i) : undefined)));
     } catch (e) {
       throw new Error(`${model.source}: node '${n.name}' (${n.op}): ${(e as Error).message}`);
     }
@@ -59,7 +59,7 @@ export function inferShapes(model: Model): ShapeMap {
   return m;
 }
 
-function inferNode(n: Node, ins: (ValueShape | undefined)[], model: Model): ValueShape[] {
+function inferNode(n: Node, ins: (ValueShape | undefined)[]): ValueShape[] {
   const x = ins[0];
   const xs = x?.shape ?? null;
   const dt = x?.dtype ?? 'float32';
@@ -109,7 +109,7 @@ function inferNode(n: Node, ins: (ValueShape | undefined)[], model: Model): Valu
       const spatial = explicit ?? xs.slice(2).map((d, i) => (isKnown(d)
         ? w.strides[i]! * (d - 1) + outPad[i]! + (w.kernel[i]! - 1) * w.dilations[i]! + 1 - w.padsBegin[i]! - w.padsEnd[i]!
         : freshDim('t')));
-      return same([xs[0]!, mulDims1(wShape[1]!, attrInt(n, 'group', 1)), ...spatial]);
+      return same([xs[0]!, mulDims(wShape[1]!, attrInt(n, 'group', 1)), ...spatial]);
     }
     case 'GlobalAveragePool': case 'GlobalMaxPool':
       return same(xs ? [xs[0]!, xs[1]!, ...xs.slice(2).map(() => 1)] : null);
@@ -234,13 +234,8 @@ function inferNode(n: Node, ins: (ValueShape | undefined)[], model: Model): Valu
       return same(keep ? xs.map((d, i) => (i === axis ? 1 : d)) : xs.filter((_, i) => i !== axis), 'int64');
     }
     default:
-      void model;
       return n.outputs.map(() => ({ dtype: dt, shape: null }));
   }
-}
-
-function mulDims1(a: Dim, group: number): Dim {
-  return isKnown(a) ? a * group : group === 1 ? a : freshDim('c');
 }
 
 /** Elements a Slice keeps along one axis of size `size` (null when the size is symbolic). */
