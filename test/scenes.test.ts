@@ -1,0 +1,160 @@
+// The scene generator (ts/scenes): deterministic scenes whose mask and box are exact, artwork and
+// photographs held out for the test split, and a data set writer whose output evaluate can read.
+// Needs the Debian wallpaper packages named in ts/scenes/catalogue.ts (.ci/run installs them).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { readAnnotations } from '../ts/cli/dataset.js';
+import { parseLabels } from '../ts/labels.js';
+import {
+  ARTWORK_SETS, BACKGROUNDS, CLASS_ARTWORK, classArtwork, createSceneGenerator, loadArtwork, SCENE_CLASSES, sceneSeed, writeSceneDataset,
+} from '../ts/scenes/index.js';
+import { drawLayer, IDENTITY, layerCoverage } from '../ts/scenes/compose.js';
+import { encodePngFast } from '../ts/scenes/png.js';
+
+const train = createSceneGenerator({ split: 'train', size: 96 });
+const test = createSceneGenerator({ split: 'test', size: 96 });
+
+function bbox(mask: Uint8Array, w: number): number[] {
+  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  mask.forEach((v, p) => {
+    if (!v) return;
+    const x = p % w, y = Math.floor(p / w);
+    x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+  });
+  return [x0, y0, x1, y1];
+}
+
+describe('scene generator', () => {
+  it('is deterministic: the same seed gives the same bytes, other seeds other scenes', async () => {
+    const a = await train.generate(12345);
+    const b = await createSceneGenerator({ split: 'train', size: 96 }).generate(12345);
+    expect(Buffer.from(b.rgb).equals(Buffer.from(a.rgb))).toBe(true);
+    expect(Buffer.from(b.mask).equals(Buffer.from(a.mask))).toBe(true);
+    expect(JSON.stringify({ ...b, rgb: 0, mask: 0, amodal: 0 })).toBe(JSON.stringify({ ...a, rgb: 0, mask: 0, amodal: 0 }));
+    expect(a.rgb.length).toBe(96 * 96 * 3);
+    for (const seed of [12346, 0, 0xffffffff]) {
+      const c = await train.generate(seed);
+      expect(Buffer.from(c.rgb).equals(Buffer.from(a.rgb))).toBe(false);
+    }
+    // the PNG bytes are deterministic too
+    expect((await encodePngFast(a.rgb, 96, 96, 3)).equals(await encodePngFast(b.rgb, 96, 96, 3))).toBe(true);
+  });
+
+  it('gives a box that is the bounding box of the mask, and a mask that is the drawn object less what covers it', async () => {
+    let occluded = 0;
+    for (let i = 0; i < 24; i++) {
+      const s = await train.generate(sceneSeed(99, i), { classIndex: i % SCENE_CLASSES.length });
+      expect(s.classIndex).toBe(i % SCENE_CLASSES.length);
+      expect(s.label).toBe(SCENE_CLASSES[s.classIndex]!.name);
+      expect(s.box).toEqual(bbox(s.mask, s.width));
+      expect(s.maskArea).toBe(s.mask.reduce((a, v) => a + v, 0));
+      expect(s.maskArea).toBeGreaterThan(0);
+      // the mask lies inside the object's own (amodal) mask ...
+      expect(s.mask.filter((v, p) => v && !s.amodal[p]).length).toBe(0);
+      // ... which is where the artwork lands when drawn again from the reported placement
+      const art = await loadArtwork(s.artwork);
+      const layer = drawLayer(art, {
+        cx: s.object.center[0], cy: s.object.center[1], scale: s.object.side / Math.max(art.width, art.height),
+        angle: (s.object.rotation * Math.PI) / 180, flip: s.object.flip,
+      }, IDENTITY, s.width)!;
+      const redrawn = layerCoverage(layer, s.width);
+      expect(s.amodal.filter((v, p) => v !== (redrawn[p]! > 0.5 ? 1 : 0)).length).toBe(0);
+      expect(s.amodalArea).toBe(s.amodal.reduce((a, v) => a + v, 0));
+      // occlusion removes pixels: only distractors in front can
+      const covering = s.distractors.filter((d) => d.placement !== 'behind').length;
+      if (s.maskArea < s.amodalArea) expect(covering).toBeGreaterThan(0);
+      if (s.distractors.some((d) => d.placement === 'occluder')) {
+        occluded++;
+        expect(s.maskArea).toBeLessThan(s.amodalArea);
+        expect(s.object.occluded).toBeGreaterThan(0);
+      }
+      // objects are a quarter to seven tenths of the scene side
+      expect(s.object.side).toBeGreaterThanOrEqual(0.25 * s.width - 1e-9);
+      expect(s.object.side).toBeLessThanOrEqual(0.7 * s.width + 1e-9);
+    }
+    expect(occluded).toBeGreaterThan(2);
+  });
+
+  it('holds artwork and photographs out: the test split shows only artwork and photos the train split never does', async () => {
+    const key = (a: { set: string; codepoint: string; classIndex: number }) => `${a.classIndex}:${a.set}:${a.codepoint}`;
+    const trainArt = new Set(CLASS_ARTWORK.filter((a) => a.split === 'train').map(key));
+    const testArt = new Set(CLASS_ARTWORK.filter((a) => a.split === 'test').map(key));
+    expect([...testArt].filter((k) => trainArt.has(k))).toEqual([]);
+    for (let k = 0; k < SCENE_CLASSES.length; k++) {
+      expect(classArtwork(k, 'test').length).toBeGreaterThanOrEqual(1);
+      expect(classArtwork(k, 'train').length).toBeGreaterThanOrEqual(2);
+    }
+    // the held-out set rotates: every set holds something out
+    expect(new Set(CLASS_ARTWORK.filter((a) => a.split === 'test').map((a) => a.set))).toEqual(new Set(ARTWORK_SETS));
+    const trainPhotos = new Set(BACKGROUNDS.filter((b) => b.split === 'train').map((b) => b.file));
+    const testPhotos = BACKGROUNDS.filter((b) => b.split === 'test').map((b) => b.file);
+    expect(testPhotos.length).toBeGreaterThan(0);
+    expect(testPhotos.filter((f) => trainPhotos.has(f))).toEqual([]);
+    for (let i = 0; i < 20; i++) {
+      const s = await test.generate(sceneSeed(5, i), { classIndex: i % SCENE_CLASSES.length });
+      expect(testArt.has(key({ ...s.artwork, classIndex: s.classIndex }))).toBe(true);
+      expect(testPhotos).toContain(s.background.file);
+      const t = await train.generate(sceneSeed(5, i), { classIndex: i % SCENE_CLASSES.length });
+      expect(trainArt.has(key({ ...t.artwork, classIndex: t.classIndex }))).toBe(true);
+      expect(trainPhotos.has(t.background.file)).toBe(true);
+    }
+  });
+
+  it('renders every class from every set it claims', async () => {
+    for (const a of CLASS_ARTWORK) {
+      const art = await loadArtwork(a);
+      expect(art.width, `${a.set} ${a.codepoint}`).toBeGreaterThan(32);
+      expect(art.height, `${a.set} ${a.codepoint}`).toBeGreaterThan(32);
+    }
+    for (let k = 0; k < SCENE_CLASSES.length; k++) {
+      for (const g of SCENE_CLASSES[k]!.glyphs) {
+        const sets = CLASS_ARTWORK.filter((a) => a.classIndex === k && a.codepoint === g.codepoint).map((a) => a.set);
+        expect(sets).toEqual(g.sets ?? ARTWORK_SETS);
+      }
+    }
+  });
+
+  it('rejects bad options and says which Debian packages carry missing photographs', async () => {
+    expect(() => createSceneGenerator({ size: 8 })).toThrow(/size/);
+    expect(() => createSceneGenerator({ split: 'val' as 'train' })).toThrow(/split/);
+    await expect(train.generate(1.5)).rejects.toThrow(/integer/);
+    await expect(train.generate(1, { classIndex: SCENE_CLASSES.length })).rejects.toThrow(/out of range/);
+    const nowhere = createSceneGenerator({ backgroundRoot: join(tmpdir(), 'no-such-backgrounds') });
+    await expect(nowhere.generate(1)).rejects.toThrow(/mate-backgrounds.*lomiri-wallpapers-16\.04|apt-get install/);
+  });
+});
+
+describe('writeSceneDataset', () => {
+  it('writes images, masks, labels and annotations that readAnnotations reads, matching the generator', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deepinside-scenes-'));
+    let ticks = 0;
+    const { annotations } = await writeSceneDataset(dir, { count: 22, seed: 3, split: 'test', size: 64, onProgress: () => ticks++ });
+    expect(ticks).toBe(22);
+    const { items } = await readAnnotations(annotations);
+    expect(items.length).toBe(22);
+    const labels = parseLabels(readFileSync(join(dir, 'labels.txt'), 'utf8'), 'labels.txt');
+    expect(labels.names).toEqual(SCENE_CLASSES.map((c) => c.name));
+    const gen = createSceneGenerator({ split: 'test', size: 64 });
+    for (const [i, a] of items.entries()) {
+      expect(a.file).toBe(`images/${String(i).padStart(6, '0')}.png`);
+      expect(a.class_index).toBe(i % SCENE_CLASSES.length);
+      expect(a.label).toBe(labels.names[a.class_index]);
+      const s = await gen.generate(sceneSeed(3, i), { classIndex: i % SCENE_CLASSES.length });
+      expect(a.boxes).toEqual([s.box]);
+      const img = await sharp(a.path).raw().toBuffer({ resolveWithObject: true });
+      expect([img.info.width, img.info.height, img.info.channels]).toEqual([64, 64, 3]);
+      expect(img.data.equals(Buffer.from(s.rgb))).toBe(true);
+      const mask = await sharp(join(dir, (a as unknown as { mask: string }).mask)).extractChannel(0).raw().toBuffer();
+      expect(mask.equals(Buffer.from(s.mask.map((v) => v * 255)))).toBe(true);
+    }
+    // the same call writes the same bytes
+    const dir2 = mkdtempSync(join(tmpdir(), 'deepinside-scenes-'));
+    await writeSceneDataset(dir2, { count: 22, seed: 3, split: 'test', size: 64 });
+    for (const f of ['annotations.json', 'labels.txt', 'images/000007.png', 'masks/000021.png']) {
+      expect(readFileSync(join(dir2, f)).equals(readFileSync(join(dir, f)))).toBe(true);
+    }
+  });
+});
