@@ -90,6 +90,17 @@ const variants: [string, LocaliseOptions][] = values.only === 'batch2' ? [
   ['  smoothing 2, all foreground', { smoothing: 2, boxFrom: 'all' }],
   ['  all foreground', { boxFrom: 'all' }],
   ['  smoothing 1, all foreground', { smoothing: 1, boxFrom: 'all' }],
+] : values.only === 'batch5' ? [
+  ['defaults', { smoothing: 2, boxFrom: 'all' }],
+  ['  defaults, 2 iterations', { smoothing: 2, boxFrom: 'all', iterations: 2 }],
+  ['  defaults, bg q20', { smoothing: 2, boxFrom: 'all', bgQuantile: 0.2 }],
+  ['  defaults, fg q97', { smoothing: 2, boxFrom: 'all', fgQuantile: 0.97 }],
+  ['  defaults, smoothing 3', { smoothing: 3, boxFrom: 'all' }],
+  ['  defaults, smoothing 4', { smoothing: 4, boxFrom: 'all' }],
+  ['  defaults, gamma 25', { smoothing: 2, boxFrom: 'all', gamma: 25 }],
+] : values.only === 'batch6' ? [
+  ['  defaults, downsample 2', { smoothing: 2, boxFrom: 'all', downsample: 2 }],
+  ['  defaults, downsample 2, smoothing 1', { smoothing: 1, boxFrom: 'all', downsample: 2 }],
 ] : values.only === 'batch3' ? [
   ['  smoothing 2, all foreground, fg q90', { smoothing: 2, boxFrom: 'all', fgQuantile: 0.9 }],
   ['  smoothing 2, all foreground, bg q50', { smoothing: 2, boxFrom: 'all', bgQuantile: 0.5 }],

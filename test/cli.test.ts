@@ -8,6 +8,7 @@ import { TestNet } from './helpers/net.js';
 import { CLASSES, sceneImage, tempDir, tinyClassifier, writeFixture } from './helpers/fixtures.js';
 import { encodeModel } from '../ts/onnx/codec.js';
 import { decodeModel } from '../ts/onnx/codec.js';
+import { encodePng } from '../ts/image/encode.js';
 
 const run = promisify(execFile);
 const BIN = ['--import', 'tsx', join(import.meta.dirname, '../ts/cli/bin.ts')];
@@ -110,15 +111,47 @@ describe('deepinside CLI', () => {
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.n).toBe(2);
-    for (const k of ['classification', 'localisation', 'baselines.wholeImage', 'baselines.centre80']) {
+    for (const k of ['classification', 'localisation', 'baselines.wholeImage', 'baselines.centre80', 'baselines.saliencyBox']) {
       const v = k.split('.').reduce((o, p) => o[p], s);
       expect(v.top1Error).toBeGreaterThanOrEqual(0);
       expect(v.top5Error).toBeLessThanOrEqual(v.top1Error);
     }
     expect(s.localisation.top5Error).toBeGreaterThanOrEqual(s.classification.top5Error);
+    expect(s.meanMaskIou).toBeUndefined();
     const bad = await cli(['evaluate', '--dataset', writeFixture(dir, 'nobox.json', JSON.stringify([{ file: 'scene.png', class_index: 0 }])), '--model', model]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/nobox\.json: scene\.png has no ground-truth boxes/);
+  });
+
+  it('evaluate reports the mean mask IoU of the true class when the annotations have masks', async () => {
+    // a mask equal to the whole image: the IoU is then the localised mask's share of the image
+    const grey = { data: new Uint8Array(48 * 40).fill(255), width: 48, height: 40, channels: 1 as const };
+    writeFixture(dir, 'full-mask.png', await encodePng(grey));
+    const ann = writeFixture(dir, 'masks.json', JSON.stringify([{ file: 'scene.png', class_index: 0, boxes: [[0, 0, 47, 39]], mask: 'full-mask.png' }]));
+    const r = await cli(['evaluate', '--dataset', ann, '--model', model, '--json']);
+    expect(r.stderr).toBe('');
+    const s = JSON.parse(r.stdout);
+    expect(s.meanMaskIou).toBeGreaterThanOrEqual(0);
+    expect(s.meanMaskIou).toBeLessThanOrEqual(1);
+    const wrong = writeFixture(dir, 'wrong-mask.json', JSON.stringify([{ file: 'scene.png', class_index: 0, boxes: [[0, 0, 47, 39]], mask: 'photo.jpg' }]));
+    const bad = await cli(['evaluate', '--dataset', wrong, '--model', model]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/photo\.jpg: the mask is 40x40, its image 48x40/);
+  });
+
+  it('explain writes predictions, saliency, mask and box pictures, JSON and a contact sheet', async () => {
+    const out = join(dir, 'out-explain');
+    const r = await cli(['explain', png, jpg, '--model', model, '--preset', 'unit', '--labels', labels, '--out', out, '--top', '3']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/wrote 2 ×/);
+    const files = readdirSync(out).sort();
+    for (const f of ['scene.saliency.png', 'scene.overlay.png', 'scene.mask.png', 'scene.box.png', 'scene.json', 'photo.json', 'summary.json', 'summary.png']) expect(files).toContain(f);
+    const json = JSON.parse(readFileSync(join(out, 'scene.json'), 'utf8'));
+    expect(json.predictions).toHaveLength(3);
+    expect(json.target.index).toBe(json.predictions[0].index);
+    expect(json.target.label).toMatch(/^thing\d$/);
+    expect(json.box === null || json.box.length === 4).toBe(true);
   });
 
   describe('bad input: message, non-zero exit, no output', () => {

@@ -2,11 +2,12 @@
 // geometry helpers, the ILSVRC rule, and the localise() API on both cores.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Explainer } from '../ts/explainer.js';
-import { FIXED_BOXES, iou, localisationError, localised } from '../ts/evaluation.js';
+import { FIXED_BOXES, iou, localisationError, localised, maskIou } from '../ts/evaluation.js';
 import { type LocaliseOptions, PAPER_SETTINGS, boundingBox, boxToSource, maskToSource, seedLabels, segment } from '../ts/localise.js';
 import { loadCore, type CoreBackend } from '../ts/native/index.js';
 import type { ClassSaliency } from '../ts/explainer.js';
 import { drawScene } from './helpers/scenes.js';
+import { poolMap, poolRgb, unpoolMask } from '../ts/image/pool.js';
 import { sceneImage, tinyClassifier } from './helpers/fixtures.js';
 
 const FULL = { x: 0, y: 0, width: 96, height: 80 };
@@ -18,7 +19,8 @@ describe.each(['native', 'wasm'] as const)('segmentation on synthetic scenes (%s
   let core: CoreBackend;
   beforeAll(async () => { core = (await loadCore(name)).core; });
 
-  const settings: [string, LocaliseOptions][] = [['default settings', {}], ["the paper's settings", PAPER_SETTINGS], ['models from all labels, largest component', { modelsFromSeeds: false, boxFrom: 'largest' }]];
+  const settings: [string, LocaliseOptions][] = [['default settings', {}], ["the paper's settings", PAPER_SETTINGS], ['models from all labels, largest component', { modelsFromSeeds: false, boxFrom: 'largest' }],
+    ['on the grid pooled 2x2', { downsample: 2 }]];
   for (const [what, opts] of settings) {
     it(`finds the object's box with IoU >= 0.8 (${what})`, () => {
       const ious: number[] = [];
@@ -74,6 +76,12 @@ describe('localisation geometry', () => {
 });
 
 describe('the ILSVRC localisation rule', () => {
+  it('mask IoU: intersection over union of the non-zero pixels', () => {
+    expect(maskIou(Uint8Array.from([1, 1, 0, 0]), Uint8Array.from([0, 1, 1, 0]))).toBeCloseTo(1 / 3, 12);
+    expect(maskIou(Uint8Array.from([1, 255, 0]), Uint8Array.from([1, 1, 0]))).toBe(1);
+    expect(maskIou(new Uint8Array(3), new Uint8Array(3))).toBe(1);
+    expect(() => maskIou(new Uint8Array(3), new Uint8Array(4))).toThrow(/masks of 3 and 4 pixels/);
+  });
   it('counts pixels inclusively', () => {
     expect(iou([0, 0, 9, 9], [0, 0, 9, 9])).toBe(1);
     expect(iou([0, 0, 9, 9], [5, 0, 14, 9])).toBeCloseTo(50 / 150, 12);
@@ -87,6 +95,22 @@ describe('the ILSVRC localisation rule', () => {
     expect(localised([{ cls: 3, box: null }], truth, 5)).toBe(false);
     expect(localisationError([guesses, [{ cls: 3, box: [0, 0, 9, 9] }]], [truth, truth])).toEqual({ top1Error: 0.5, top5Error: 0 });
     expect(FIXED_BOXES['centre80']!(100, 50)).toEqual([10, 5, 89, 44]);
+  });
+});
+
+describe('pooled segmentation grid', () => {
+  it('pools by block means (partial edge blocks included) and scales masks back by nearest neighbour', () => {
+    // 5 x 3 RGB, factor 2 -> 3 x 2 blocks
+    const data = Uint8Array.from({ length: 5 * 3 * 3 }, (_, i) => (i % 3 === 0 ? Math.floor(i / 3) * 10 : i % 3));
+    const p = poolRgb({ data, width: 5, height: 3 }, 2);
+    expect([p.width, p.height]).toEqual([3, 2]);
+    // block (0,0): pixels 0, 1, 5, 6 -> red 0, 10, 50, 60 -> 30; block (2,1): pixel 14 alone -> 140
+    expect(p.data[0]).toBe(30);
+    expect(p.data[3 * 5]).toBe(140);
+    expect(p.data[1]).toBe(1);
+    const map = poolMap(Float32Array.from({ length: 15 }, (_, i) => i), 5, 3, 2);
+    expect(Array.from(map)).toEqual([3, 5, 6.5, 10.5, 12.5, 14]);
+    expect(Array.from(unpoolMask(Uint8Array.from([1, 0, 1, 0, 1, 0]), 5, 3, 2))).toEqual([1, 1, 0, 0, 1, 1, 1, 0, 0, 1, 0, 0, 1, 1, 0]);
   });
 });
 
@@ -117,5 +141,6 @@ describe('localise() API', () => {
     await expect(ex.localise(img, { smoothing: -1 })).rejects.toThrow(/smoothing must be a sigma from 0 to 64/);
     await expect(ex.localise(img, { closing: 1.5 })).rejects.toThrow(/closing must be an integer radius/);
     await expect(ex.localise(img, { iterations: 0 })).rejects.toThrow(/iterations/);
+    await expect(ex.localise(img, { downsample: 0 })).rejects.toThrow(/downsample must be an integer factor from 1 to 8/);
   });
 });

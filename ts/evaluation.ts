@@ -39,3 +39,15 @@ export const FIXED_BOXES: Record<string, (w: number, h: number) => Box> = {
   wholeImage: (w, h) => [0, 0, w - 1, h - 1],
   centre80: (w, h) => [Math.round(0.1 * w), Math.round(0.1 * h), Math.round(0.9 * w) - 1, Math.round(0.9 * h) - 1],
 };
+
+/** Intersection over union of two masks of the same size (1 when both are empty). */
+export function maskIou(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) throw new Error(`maskIou: masks of ${a.length} and ${b.length} pixels`);
+  let inter = 0, union = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ? 1 : 0, y = b[i] ? 1 : 0;
+    inter += x & y;
+    union += x | y;
+  }
+  return union ? inter / union : 1;
+}

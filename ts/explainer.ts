@@ -1,6 +1,7 @@
 // The public API: load a classifier once, then classify images and compute their class saliency
 // maps (Simonyan et al. 2014, section 3: M = max over channels of |dS_c/dI|).
 import { readModelFile } from './model-file.js';
+import { DEFAULT_MODEL } from './default-model.js';
 import { type GradifyInfo, forwardOnly, gradify } from './graph/gradify.js';
 import type { Model } from './graph/ir.js';
 import { decodeModel, encodeModel } from './onnx/codec.js';
@@ -110,7 +111,8 @@ export class Explainer {
     readonly gradientModel: Model,
   ) {}
 
-  static async load(model: string | Uint8Array, opts: LoadOptions = {}): Promise<Explainer> {
+  /** Loads an ONNX classifier (a file or its bytes; default: the bundled scenes model). */
+  static async load(model: string | Uint8Array = DEFAULT_MODEL, opts: LoadOptions = {}): Promise<Explainer> {
     const source = typeof model === 'string' ? model : 'model buffer';
     const bytes = typeof model === 'string' ? await readModelFile(model) : model;
     const decoded = decodeModel(bytes, source);

@@ -8,6 +8,7 @@ import type { CropRect } from './image/resize.js';
 import type { CoreBackend } from './native/backend.js';
 import { gaussianBlur } from './image/blur.js';
 import { close } from './image/morphology.js';
+import { poolMap, poolRgb, unpoolMask } from './image/pool.js';
 
 export type Box = [x0: number, y0: number, x1: number, y1: number];
 
@@ -26,6 +27,8 @@ export interface LocaliseOptions extends SaliencyOptions {
   modelsFromSeeds?: boolean;
   /** morphological closing (square radius, model-input pixels) of the foreground before its components; 0 = the paper */
   closing?: number;
+  /** segment on the model-input grid pooled by this integer factor (block means), then scale the mask back; 1 = the paper */
+  downsample?: number;
 }
 
 export interface Localisation {
@@ -47,6 +50,8 @@ export interface LocaliseResult {
   name: string;
   predictions: SaliencyResult['predictions'];
   localisations: Localisation[];
+  /** the region of the original image the model saw (all of it unless center-crop) */
+  crop: CropRect;
   runtime: SaliencyResult['runtime'];
   backend: CoreBackend['name'];
   /** why the native core was not used, when it was not */
@@ -66,7 +71,7 @@ export type SegmentationSettings = Required<Omit<LocaliseOptions, keyof Saliency
  */
 export const PAPER_SETTINGS: SegmentationSettings = {
   fgQuantile: 0.95, bgQuantile: 0.3, iterations: 5, components: 5, gamma: 50, connectivity: 8,
-  smoothing: 0, boxFrom: 'largest', modelsFromSeeds: true, closing: 0,
+  smoothing: 0, boxFrom: 'largest', modelsFromSeeds: true, closing: 0, downsample: 1,
 };
 
 /**
@@ -84,6 +89,7 @@ export function segmentationSettings(opts: LocaliseOptions): SegmentationSetting
   checkQuantiles(s.fgQuantile, s.bgQuantile);
   if (!(s.smoothing >= 0 && s.smoothing <= 64)) throw new RangeError(`smoothing must be a sigma from 0 to 64 pixels, got ${s.smoothing}`);
   if (!(Number.isInteger(s.closing) && s.closing >= 0 && s.closing <= 64)) throw new RangeError(`closing must be an integer radius from 0 to 64, got ${s.closing}`);
+  if (!(Number.isInteger(s.downsample) && s.downsample >= 1 && s.downsample <= 8)) throw new RangeError(`downsample must be an integer factor from 1 to 8, got ${s.downsample}`);
   if (s.boxFrom !== 'all' && s.boxFrom !== 'largest') throw new RangeError(`boxFrom must be 'all' or 'largest', got ${String(s.boxFrom)}`);
   return s;
 }
@@ -144,14 +150,19 @@ export function maskToSource(mask: Uint8Array, modelW: number, modelH: number, c
 export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSaliency, opts: LocaliseOptions, crop: CropRect) {
   const s = segmentationSettings(opts);
   const { width: W, height: H } = input;
-  const map = s.smoothing ? gaussianBlur(saliency.raw, W, H, s.smoothing) : saliency.raw;
+  const smoothed = s.smoothing ? gaussianBlur(saliency.raw, W, H, s.smoothing) : saliency.raw;
+  // the colour segmentation runs on a grid pooled by s.downsample (itself when 1)
+  const f = s.downsample;
+  const grid = f > 1 ? poolRgb(input, f) : input;
+  const map = f > 1 ? poolMap(smoothed, W, H, f) : smoothed;
   const seeds = seedLabels(core, map, s.fgQuantile, s.bgQuantile);
-  const cut = core.grabcut(input.data, W, H, seeds, {
+  const cut = core.grabcut(grid.data, grid.width, grid.height, seeds, {
     iterations: s.iterations, components: s.components, gamma: s.gamma, connectivity: s.connectivity, modelsFromSeeds: s.modelsFromSeeds,
   });
   const cutFg = new Uint8Array(cut.labels.length);
   for (let i = 0; i < cutFg.length; i++) cutFg[i] = cut.labels[i] === LABEL.FG || cut.labels[i] === LABEL.PR_FG ? 1 : 0;
-  const fg = s.closing ? close(cutFg, W, H, s.closing) : cutFg;
+  const fullFg = f > 1 ? unpoolMask(cutFg, W, H, f) : cutFg;
+  const fg = s.closing ? close(fullFg, W, H, s.closing) : fullFg;
   const { mask: modelMask, box: modelBox } = s.boxFrom === 'all' ? { mask: fg, box: boundingBox(fg, W, H) } : core.largestComponent(fg, W, H);
   return {
     modelMask, modelBox,
@@ -169,7 +180,7 @@ export async function localise(explainer: Explainer, core: { core: CoreBackend; 
     const t0 = performance.now();
     const localisations = r.maps.map((m) => ({ target: m.target, saliency: m, ...segment(core.core, r.input, m, settings, r.crop) }));
     return {
-      name: r.name, predictions: r.predictions, localisations, runtime: r.runtime,
+      name: r.name, predictions: r.predictions, localisations, crop: r.crop, runtime: r.runtime,
       backend: core.core.name, fallbackReason: core.fallbackReason,
       timings: { ...r.timings, segmentMs: performance.now() - t0 },
       settings,

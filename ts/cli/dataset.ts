@@ -8,9 +8,11 @@ export interface Annotation {
   class_index: number;
   label?: string;
   boxes?: number[][];
+  /** ground-truth object mask: a greyscale PNG of the image's size, non-zero = object */
+  mask?: string;
 }
 
-export async function readAnnotations(path: string, limit?: number): Promise<{ path: string; items: (Annotation & { path: string })[] }> {
+export async function readAnnotations(path: string, limit?: number): Promise<{ path: string; items: (Annotation & { path: string; maskPath?: string })[] }> {
   let parsed: unknown;
   try { parsed = JSON.parse(await readFile(path, 'utf8')); } catch (e) {
     throw new Error(`${path}: cannot read the annotations (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
@@ -18,7 +20,8 @@ export async function readAnnotations(path: string, limit?: number): Promise<{ p
   if (!Array.isArray(parsed)) throw new Error(`${path}: annotations must be a JSON array of {file, class_index}`);
   const items = parsed.slice(0, limit ?? parsed.length).map((a, i) => {
     if (typeof a?.file !== 'string' || !Number.isInteger(a?.class_index)) throw new Error(`${path}: entry ${i} lacks a file or an integer class_index`);
-    return { ...(a as Annotation), path: resolve(dirname(path), a.file) };
+    if (a.mask !== undefined && typeof a.mask !== 'string') throw new Error(`${path}: entry ${i} has a mask that is not a file name`);
+    return { ...(a as Annotation), path: resolve(dirname(path), a.file), maskPath: typeof a.mask === 'string' ? resolve(dirname(path), a.mask) : undefined };
   });
   return { path, items };
 }

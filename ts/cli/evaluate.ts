@@ -1,13 +1,30 @@
 // `deepinside evaluate`: the paper's localisation protocol on an annotated image set.
 import { Explainer, type LoadOptions } from '../explainer.js';
-import { FIXED_BOXES, type Guess, localisationError, type ErrorRates } from '../evaluation.js';
+import { FIXED_BOXES, type Guess, localisationError, maskIou, type ErrorRates } from '../evaluation.js';
 import { classificationError, readAnnotations } from './dataset.js';
 import { progress } from './progress.js';
 import { type SegmentationFlags, segmentationOptions } from './segmentation.js';
-import { type SegmentationSettings, segmentationSettings } from '../localise.js';
+import { type Localisation, type SegmentationSettings, boundingBox, boxToSource, segmentationSettings } from '../localise.js';
+import type { CoreBackend } from '../native/backend.js';
+import type { CropRect } from '../image/resize.js';
+import { decodeImage } from '../image/decode.js';
+
+/** The baseline without the colour model: the box around the saliency map's pixels at or above the fg quantile. */
+function saliencyBox(core: CoreBackend, l: Localisation, q: number, crop: CropRect) {
+  const { raw, width, height, sourceWidth, sourceHeight } = l.saliency;
+  const hi = core.quantile(raw, q);
+  const box = boundingBox(Uint8Array.from(raw, (v) => (v >= hi ? 1 : 0)), width, height);
+  return box ? boxToSource(box, width, height, crop, sourceWidth, sourceHeight) : null;
+}
+
+async function readMask(path: string, w: number, h: number): Promise<Uint8Array> {
+  const img = await decodeImage(path);
+  if (img.width !== w || img.height !== h) throw new Error(`${path}: the mask is ${img.width}x${img.height}, its image ${w}x${h}`);
+  return Uint8Array.from({ length: w * h }, (_, i) => (img.data[3 * i]! > 127 ? 1 : 0));
+}
 
 interface EvaluateFlags extends SegmentationFlags {
-  model: string; dataset: string; limit?: number; json?: boolean;
+  model?: string; dataset: string; limit?: number; json?: boolean;
 }
 
 export interface EvaluationReport {
@@ -19,6 +36,8 @@ export interface EvaluationReport {
   classification: ErrorRates;
   localisation: ErrorRates;
   baselines: Record<string, ErrorRates>;
+  /** mean IoU of the true class's mask with the ground-truth mask, when the annotations have masks */
+  meanMaskIou?: number;
   settings: SegmentationSettings;
   msPerImage: number;
 }
@@ -35,7 +54,9 @@ export async function evaluateCommand(o: EvaluateFlags, load: LoadOptions): Prom
   const bar = progress(items.length, 'evaluate', !o.json);
   const guesses: Guess[][] = [];
   const baseline: Record<string, Guess[][]> = Object.fromEntries(Object.keys(FIXED_BOXES).map((k) => [k, []]));
+  baseline.saliencyBox = [];
   const ranked: number[][] = [];
+  const maskIous: number[] = [];
   const t0 = performance.now();
   for (const a of items) {
     // the five guesses: the top-5 classes, each with its own saliency map and box
@@ -44,6 +65,13 @@ export async function evaluateCommand(o: EvaluateFlags, load: LoadOptions): Prom
     ranked.push(r!.predictions.map((p) => p.index));
     const { sourceWidth: w, sourceHeight: h } = r!.localisations[0]!.saliency;
     for (const [name, box] of Object.entries(FIXED_BOXES)) baseline[name]!.push(r!.localisations.map((l) => ({ cls: l.target.index, box: box(w, h) })));
+    baseline.saliencyBox!.push(r!.localisations.map((l) => ({ cls: l.target.index, box: saliencyBox(core.core, l, settings.fgQuantile, r!.crop) })));
+    if (a.maskPath) {
+      // the true class's guess against the true mask; 0 when the class is not among the guesses
+      const truth = await readMask(a.maskPath, w, h);
+      const mine = r!.localisations.find((l) => l.target.index === a.class_index);
+      maskIous.push(mine ? maskIou(mine.mask, truth) : 0);
+    }
     bar.tick();
   }
   bar.stop();
@@ -55,12 +83,14 @@ export async function evaluateCommand(o: EvaluateFlags, load: LoadOptions): Prom
     classification: classificationError(truths.map((t) => t.cls), ranked),
     localisation: localisationError(guesses, truths),
     baselines: Object.fromEntries(Object.entries(baseline).map(([k, g]) => [k, localisationError(g, truths)])),
+    meanMaskIou: maskIous.length === items.length ? maskIous.reduce((x, y) => x + y, 0) / items.length : undefined,
     settings,
     msPerImage,
   };
   if (o.json) { console.log(JSON.stringify(report)); return; }
-  console.log(`${report.n} images (${o.model}; runtime ${report.runtime}, core ${report.backend}; ${msPerImage.toFixed(0)} ms per image)`);
+  console.log(`${report.n} images (${ex.info.source}; runtime ${report.runtime}, core ${report.backend}; ${msPerImage.toFixed(0)} ms per image)`);
   console.log(`classification error        top-1 ${pct(report.classification.top1Error)}  top-5 ${pct(report.classification.top5Error)}`);
   console.log(`localisation error          top-1 ${pct(report.localisation.top1Error)}  top-5 ${pct(report.localisation.top5Error)}  (saliency + GrabCut: ${JSON.stringify(settings)})`);
   for (const [k, v] of Object.entries(report.baselines)) console.log(`  baseline ${k.padEnd(12)} top-1 ${pct(v.top1Error)}  top-5 ${pct(v.top5Error)}`);
+  if (report.meanMaskIou !== undefined) console.log(`mean mask IoU of the true class ${report.meanMaskIou.toFixed(3)}`);
 }

@@ -1,21 +1,23 @@
 // The deepinside command line: gradify, classify, saliency.
-import { basename, extname, join } from 'node:path';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Explainer, type LoadOptions, type SaliencyResult } from '../explainer.js';
 import { gradify } from '../graph/gradify.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
 import { readModelFile } from '../model-file.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
-import { applyColormap, overlay, type ColormapName } from '../image/colormap.js';
-import { encodePng, writeFileAtomic } from '../image/encode.js';
+import type { ColormapName } from '../image/colormap.js';
+import { writeFileAtomic } from '../image/encode.js';
+import { writeLocalisationImages, writeMapImages } from './outputs.js';
 import { PRESET_NAMES, type PresetName } from '../image/preprocess.js';
-import { expandImageArgs } from './inputs.js';
+import { expandImageArgs, stems, validateImages } from './inputs.js';
 import { progress } from './progress.js';
 import { classificationError, readAnnotations } from './dataset.js';
 import { evaluateCommand } from './evaluate.js';
+import { scenesCommand } from './scenes.js';
+import { explainCommand } from './explain.js';
 import type { LocaliseResult } from '../localise.js';
 import { type SegmentationFlags, segmentationOptions } from './segmentation.js';
-import { drawBox, tintMask } from '../image/draw.js';
 
 const VERSION = '0.1.0';
 
@@ -32,7 +34,7 @@ function size(v: string): [number, number] {
 }
 
 const modelOptions = (cmd: Command) => cmd
-  .requiredOption('-m, --model <file>', 'ONNX image classifier')
+  .option('-m, --model <file>', 'ONNX image classifier (default: the bundled scenes model, models/)')
   .addOption(new Option('-p, --preset <name>', 'preprocessing preset').choices(PRESET_NAMES))
   .option('-l, --labels <file>', 'class labels: one per line (synset_words.txt style) or a JSON array')
   .addOption(new Option('--runtime <name>', 'ONNX runtime').choices(['node', 'wasm']).default('node'))
@@ -49,20 +51,16 @@ const segmentationFlags = (cmd: Command) => cmd
     .option('--bg-quantile <q>', 'saliency quantile below which pixels seed the background (default 0.3)', fraction)
     .option('--iterations <n>', 'GrabCut iterations (default 5)', positiveInt)
     .option('--smoothing <sigma>', 'Gaussian blur of the saliency map before seeding, in model pixels (default 2; paper 0)', nonNegative)
+    .option('--downsample <factor>', 'segment on the model grid pooled by this integer factor (default 1 = the model grid, as the paper)', positiveInt)
     .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest']));
 
 interface ModelFlags {
-  model: string; preset?: PresetName; labels?: string; runtime: 'node' | 'wasm'; resize: 'stretch' | 'center-crop';
+  model?: string; preset?: PresetName; labels?: string; runtime: 'node' | 'wasm'; resize: 'stretch' | 'center-crop';
   inputSize?: [number, number]; maxPixels?: number; json?: boolean; backend: 'auto' | 'native' | 'wasm';
 }
 
 function loadOptions(o: ModelFlags): LoadOptions {
   return { preset: o.preset, labels: o.labels, runtime: o.runtime, resize: o.resize, inputSize: o.inputSize, maxPixels: o.maxPixels, backend: o.backend };
-}
-
-/** Decodes every image once before any work, so a bad file stops the run before anything is written. */
-async function validateImages(files: string[], maxPixels?: number): Promise<void> {
-  for (const f of files) await decodeImage(f, { maxPixels: maxPixels ?? DEFAULT_MAX_PIXELS });
 }
 
 const CHUNK = 16;
@@ -86,7 +84,7 @@ async function classifyCommand(images: string[], o: ModelFlags & { top: number; 
     const err = classificationError(annotations.items.map((a) => a.class_index), results.map((r) => r.predictions.map((p) => p.index)));
     const summary = { dataset: o.dataset, n: files.length, runtime: ex.runtime, classification: err };
     if (o.json) console.log(JSON.stringify({ ...summary, images: results }));
-    else console.log(`${files.length} images: top-1 error ${(100 * err.top1Error).toFixed(1)}%, top-5 error ${(100 * err.top5Error).toFixed(1)}% (${o.model}, runtime ${ex.runtime})`);
+    else console.log(`${files.length} images: top-1 error ${(100 * err.top1Error).toFixed(1)}%, top-5 error ${(100 * err.top5Error).toFixed(1)}% (${ex.info.source}, runtime ${ex.runtime})`);
     return;
   }
   if (o.json) { console.log(JSON.stringify(results.map((r) => ({ ...r, predictions: r.predictions.slice(0, o.top) })))); return; }
@@ -96,26 +94,12 @@ async function classifyCommand(images: string[], o: ModelFlags & { top: number; 
   }
 }
 
-/** Output names per image: the file's stem, made unique when two inputs share it. */
-function stems(files: string[]): string[] {
-  const seen = new Map<string, number>();
-  return files.map((f) => {
-    const s = basename(f, extname(f));
-    const n = seen.get(s) ?? 0;
-    seen.set(s, n + 1);
-    return n ? `${s}-${n}` : s;
-  });
-}
-
 async function writeSaliency(r: SaliencyResult, file: string, stem: string, out: string, colormap: ColormapName) {
   const source = await decodeImage(file, { maxPixels: Number.MAX_SAFE_INTEGER });
   const written: Record<string, unknown>[] = [];
   for (const m of r.maps) {
-    const base = join(out, `${stem}.${m.target.index}`);
-    const heat = { data: applyColormap(m.sourceMap, colormap), width: m.sourceWidth, height: m.sourceHeight };
-    await writeFileAtomic(`${base}.saliency.png`, await encodePng(heat));
-    await writeFileAtomic(`${base}.overlay.png`, await encodePng(overlay(source, m.sourceMap, { colormap })));
-    written.push({ target: m.target, saliency: `${base}.saliency.png`, overlay: `${base}.overlay.png`, modelResolution: [m.width, m.height] });
+    const files = await writeMapImages(join(out, `${stem}.${m.target.index}`), m, source, colormap);
+    written.push({ target: m.target, ...files, modelResolution: [m.width, m.height] });
   }
   const json = { image: file, width: r.maps[0]?.sourceWidth, height: r.maps[0]?.sourceHeight, predictions: r.predictions, maps: written, runtime: r.runtime, timings: r.timings };
   await writeFileAtomic(join(out, `${stem}.json`), JSON.stringify(json, null, 2));
@@ -146,15 +130,7 @@ async function saliencyCommand(images: string[], o: ModelFlags & { target: strin
 async function writeLocalisation(r: LocaliseResult, file: string, stem: string, out: string) {
   const source = await decodeImage(file, { maxPixels: Number.MAX_SAFE_INTEGER });
   const written: Record<string, unknown>[] = [];
-  for (const l of r.localisations) {
-    const base = join(out, `${stem}.${l.target.index}`);
-    const mask = { data: Uint8Array.from(l.mask, (v) => v * 255), width: source.width, height: source.height, channels: 1 as const };
-    let boxed = tintMask(source, l.mask);
-    if (l.box) boxed = drawBox(boxed, l.box, [255, 230, 0]);
-    await writeFileAtomic(`${base}.mask.png`, await encodePng(mask));
-    await writeFileAtomic(`${base}.box.png`, await encodePng(boxed));
-    written.push({ target: l.target, box: l.box, maskArea: l.mask.reduce((a, v) => a + v, 0), energy: l.energy, mask: `${base}.mask.png`, boxOverlay: `${base}.box.png` });
-  }
+  for (const l of r.localisations) written.push({ target: l.target, ...(await writeLocalisationImages(join(out, `${stem}.${l.target.index}`), l, source)) });
   const json = { image: file, width: source.width, height: source.height, predictions: r.predictions, localisations: written, runtime: r.runtime, backend: r.backend, fallbackReason: r.fallbackReason, timings: r.timings };
   await writeFileAtomic(join(out, `${stem}.json`), JSON.stringify(json, null, 2));
   return json;
@@ -241,11 +217,20 @@ export function buildProgram(): Command {
     .requiredOption('-o, --out <dir>', 'output directory')))
     .action(localiseCommand);
 
+  segmentationFlags(modelOptions(program.command('explain')
+    .description('the main job: top classes, saliency map, mask and box of the top class per image, as PNG and JSON (default: the bundled example scenes)')
+    .argument('[images...]', 'image files, directories or glob patterns (default: the bundled examples/)')
+    .option('-k, --top <k>', 'classes to list per image', positiveInt, 5)
+    .requiredOption('-o, --out <dir>', 'output directory')
+    .addOption(new Option('--colormap <name>', 'heatmap colours').choices(['viridis', 'jet']).default('viridis'))))
+    .action((images, o) => explainCommand(images, o, loadOptions(o), segmentationOptions(o), o.model));
+
   segmentationFlags(modelOptions(program.command('evaluate')
     .description('ILSVRC-style evaluation: classification and localisation error (top-1, top-5) next to fixed-box baselines')
     .requiredOption('--dataset <annotations.json>', 'annotated images: [{file, class_index, boxes: [[x0,y0,x1,y1],...]}]')
     .option('--limit <n>', 'use the first n images', positiveInt)))
     .action((o) => evaluateCommand(o, loadOptions(o)));
+  program.addCommand(scenesCommand());
   return program;
 }
 

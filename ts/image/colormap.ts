@@ -99,10 +99,31 @@ export function overlay(img: RgbImage, map: Float32Array, opts: OverlayOptions =
  * are dominated by a few peaks, and min/max scaling would leave the rest of the object invisible.
  */
 export function normaliseForDisplay(map: Float32Array, quantile = 0.99): Float32Array {
-  const finite = Float32Array.from(map.filter((v) => Number.isFinite(v))).sort();
-  const top = finite.length ? finite[Math.min(finite.length - 1, Math.floor(quantile * (finite.length - 1)))]! : 0;
+  // plain loops: TypedArray.filter with a callback is several times slower on a 224x224 map
+  const finite = new Float32Array(map.length);
+  let n = 0;
+  for (let i = 0; i < map.length; i++) if (Number.isFinite(map[i]!)) finite[n++] = map[i]!;
+  const top = n ? selectKth(finite.subarray(0, n), Math.min(n - 1, Math.floor(quantile * (n - 1)))) : 0;
   const out = new Float32Array(map.length);
   if (!(top > 0)) return normalise(map);
   for (let i = 0; i < map.length; i++) out[i] = Number.isFinite(map[i]) ? Math.min(1, Math.max(0, map[i]! / top)) : 0;
   return out;
+}
+
+/** The k-th smallest value (0-based) of `a`, which it reorders: Hoare's quickselect, O(n) on average. */
+export function selectKth(a: Float32Array, k: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) { const t = a[i]!; a[i] = a[j]!; a[j] = t; i++; j--; }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
 }
