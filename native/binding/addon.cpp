@@ -29,6 +29,7 @@ const char *codeName(int rc) {
     case DI_E_VALUE: return "DI_E_VALUE";
     case DI_E_SEEDS: return "DI_E_SEEDS";
     case DI_E_MEMORY: return "DI_E_MEMORY";
+    case DI_E_UNAVAILABLE: return "DI_E_UNAVAILABLE";
     default: return "DI_E_UNKNOWN";
   }
 }
@@ -385,6 +386,119 @@ Napi::Value LargestComponent(const Napi::CallbackInfo &info) {
   return o;
 }
 
+// ---- CUDA (optional; see deepinside.h) --------------------------------------------------------
+
+// cudaAvailable(): { available: boolean, reason: string } (reason: the device, or why not)
+Napi::Value CudaAvailable(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  char why[256] = "";
+  const int ok = di_cuda_available(why, sizeof why);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("available", Napi::Boolean::New(env, ok != 0));
+  o.Set("reason", Napi::String::New(env, why));
+  return o;
+}
+
+// models[i] of an array of Gmm objects, errors prefixed with name[i]
+void gmmListFromJs(Napi::Env env, const Napi::Value &v, const char *name, std::vector<di_gmm> &out) {
+  if (!v.IsArray()) typeError(env, std::string(name) + " must be an Array of GMMs from gmmFit, got " + describe(v));
+  Napi::Array a = v.As<Napi::Array>();
+  out.resize(a.Length());
+  for (uint32_t i = 0; i < a.Length(); i++) {
+    try {
+      gmmFromJs(env, a.Get(i), &out[i]);
+    } catch (Napi::Error &e) {
+      std::string msg = std::string(name) + "[" + std::to_string(i) + "]: " + e.Message();
+      e.Value().Set("message", Napi::String::New(env, msg));
+      throw;
+    }
+  }
+}
+
+// cudaGmmNllBatch(fg: Gmm[], bg: Gmm[] | null, samples: Float32Array(3 * batch * n))
+//   -> { fg: Float32Array(batch * n), bg: Float32Array(batch * n) | null }: -log p of each sample of
+//   image b (the b-th n triples) under fg[b] and bg[b] (batch = fg.length), on the GPU
+Napi::Value CudaGmmNllBatch(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  needArgs(info, 3, "cudaGmmNllBatch");
+  std::vector<di_gmm> fg, bg;
+  gmmListFromJs(env, info[0], "fg", fg);
+  const bool haveBg = !info[1].IsNull() && !info[1].IsUndefined();
+  if (haveBg) gmmListFromJs(env, info[1], "bg", bg);
+  auto samples = typedArg<float>(env, info[2], "samples");
+  if (fg.empty()) rangeError(env, "fg must hold at least one GMM (one per image), got an empty Array");
+  if (haveBg && bg.size() != fg.size())
+    rangeError(env, "bg has " + std::to_string(bg.size()) + " GMMs, expected one per image as in fg (" +
+                        std::to_string(fg.size()) + ")");
+  if (fg.size() > 2147483647u) rangeError(env, "fg has too many GMMs");
+  const size_t batch = fg.size();
+  if (samples.length == 0 || samples.length % (3 * batch) != 0)
+    rangeError(env, "samples has length " + std::to_string(samples.length) + ", expected a positive multiple of 3*batch = " +
+                        std::to_string(3 * batch) + " (RGB triples, the same count for each of the " +
+                        std::to_string(batch) + " images)");
+  const size_t n = samples.length / (3 * batch);
+  std::vector<float> fo(batch * n), bo(haveBg ? batch * n : 0);
+  check(env,
+        di_cuda_gmm_loglik_batch(int(batch), n, samples.data, fg.data(), haveBg ? bg.data() : nullptr, fo.data(),
+                                 haveBg ? bo.data() : nullptr),
+        "di_cuda_gmm_loglik_batch");
+  Napi::Object o = Napi::Object::New(env);
+  auto fa = Napi::Float32Array::New(env, fo.size());
+  std::memcpy(fa.Data(), fo.data(), fo.size() * sizeof(float));
+  o.Set("fg", fa);
+  if (haveBg) {
+    auto ba = Napi::Float32Array::New(env, bo.size());
+    std::memcpy(ba.Data(), bo.data(), bo.size() * sizeof(float));
+    o.Set("bg", ba);
+  } else {
+    o.Set("bg", env.Null());
+  }
+  return o;
+}
+
+// cudaMaxflowGridBatch(batch, width, height, connectivity, source, sink, edges)
+//   -> { label: Uint8Array(batch*w*h), flow: Float64Array(batch) }: maxflowGrid for batch grids of
+//   one size laid out one after another, on the GPU
+Napi::Value CudaMaxflowGridBatch(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  needArgs(info, 7, "cudaMaxflowGridBatch");
+  int batch = intArg(env, info[0], "batch");
+  int width = intArg(env, info[1], "width");
+  int height = intArg(env, info[2], "height");
+  int connectivity = intArg(env, info[3], "connectivity");
+  if (connectivity != 4 && connectivity != 8)
+    rangeError(env, "connectivity must be 4 or 8, got " + std::to_string(connectivity));
+  auto source = typedArg<float>(env, info[4], "source");
+  auto sink = typedArg<float>(env, info[5], "sink");
+  auto edges = typedArg<float>(env, info[6], "edges");
+  size_t n = pixelsWithinLimits(width, height);
+  size_t total = 0;  // 0: dimensions or batch the core will reject
+  if (n && batch >= 1) {
+    const uint64_t t = uint64_t(batch) * uint64_t(n);
+    std::string wh = "batch*width*height (" + std::to_string(batch) + "x" + dims(width, height) + ")";
+    checkLength(env, source.length, size_t(t), "source", wh);
+    checkLength(env, sink.length, size_t(t), "sink", wh);
+    checkLength(env, edges.length, size_t(t) * (connectivity == 4 ? 2 : 4), "edges",
+                std::string(connectivity == 4 ? "2" : "4") + "*" + wh + ", connectivity " + std::to_string(connectivity));
+    total = size_t(t);
+  }
+  std::vector<uint8_t> label(total ? total : 1);
+  std::vector<double> flow(total ? size_t(batch) : 1);
+  check(env,
+        di_cuda_maxflow_grid_batch(batch, width, height, connectivity, source.data, sink.data, edges.data, label.data(),
+                                   flow.data()),
+        "di_cuda_maxflow_grid_batch");
+  if (!total) throw Napi::Error::New(env, "di_cuda_maxflow_grid_batch accepted a batch of " + std::to_string(batch) + " " + dims(width, height) + " grids outside the core's limits");
+  auto labelOut = Napi::Uint8Array::New(env, total);
+  std::memcpy(labelOut.Data(), label.data(), total);
+  auto flowOut = Napi::Float64Array::New(env, size_t(batch));
+  std::memcpy(flowOut.Data(), flow.data(), size_t(batch) * sizeof(double));
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("label", labelOut);
+  o.Set("flow", flowOut);
+  return o;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("version", Napi::Function::New(env, Version, "version"));
   exports.Set("quantile", Napi::Function::New(env, Quantile, "quantile"));
@@ -394,6 +508,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("grabcutDefaults", Napi::Function::New(env, GrabcutDefaults, "grabcutDefaults"));
   exports.Set("grabcut", Napi::Function::New(env, Grabcut, "grabcut"));
   exports.Set("largestComponent", Napi::Function::New(env, LargestComponent, "largestComponent"));
+  exports.Set("cudaAvailable", Napi::Function::New(env, CudaAvailable, "cudaAvailable"));
+  exports.Set("cudaGmmNllBatch", Napi::Function::New(env, CudaGmmNllBatch, "cudaGmmNllBatch"));
+  exports.Set("cudaMaxflowGridBatch", Napi::Function::New(env, CudaMaxflowGridBatch, "cudaMaxflowGridBatch"));
   Napi::Object limits = Napi::Object::New(env);
   limits.Set("maxPixels", Napi::Number::New(env, DI_MAX_PIXELS));
   limits.Set("maxSide", Napi::Number::New(env, DI_MAX_SIDE));

@@ -27,6 +27,7 @@ extern "C" {
 #define DI_E_VALUE (-3)      /* NaN or infinite values where finite ones are needed */
 #define DI_E_SEEDS (-4)      /* no foreground or no background seeds */
 #define DI_E_MEMORY (-5)     /* allocation failed */
+#define DI_E_UNAVAILABLE (-6) /* the di_cuda_* functions: built without CUDA, no usable device, a CUDA error */
 
 /* Largest accepted image: 2^26 pixels (a 8192x8192 image), and at most 65536 on a side. */
 #define DI_MAX_PIXELS (1 << 26)
@@ -113,6 +114,34 @@ int di_grabcut(const uint8_t *rgb, int width, int height, uint8_t *labels, const
  * 0 elsewhere; box = {x0, y0, x1, y1} inclusive; *area its pixel count. An empty mask gives
  * area 0, an all-zero out and box {-1, -1, -1, -1}. out may alias mask. */
 int di_largest_component(const uint8_t *mask, int width, int height, uint8_t *out, int box[4], size_t *area);
+
+/* ---- CUDA (optional) ----
+ * Batch versions of the GMM likelihoods and the grid max-flow on an NVIDIA GPU (native/cuda).
+ * They exist in every CMake build of the core (the addon; not in the WebAssembly core); where it
+ * was built without CUDA, or no usable device is present, they return DI_E_UNAVAILABLE with the
+ * reason. Arguments are checked as by the CPU functions (bad input gives the same codes, device
+ * or not), and nothing is written to outputs when a call fails. */
+
+/* 1 when the CUDA functions can run, with the device's name and capabilities in why; 0 with the
+ * reason ("built without CUDA", "no CUDA device ..."). why may be NULL (why_len then ignored); the
+ * text is cut to why_len - 1 bytes and always terminated. Never fails; safe without a driver. */
+int di_cuda_available(char *why, size_t why_len);
+
+/* GrabCut's data terms for batch images of n samples each: samples holds batch*n RGB triples
+ * (image after image, as di_gmm_loglik takes them); fg_nll[b*n + i] = -log p(sample) under fg[b],
+ * bg_nll likewise under bg[b]: the negatives of what di_gmm_loglik gives, to within 1e-5 relative
+ * (computed in double as it does, with CUDA's exp and log). bg and bg_nll may both be NULL. */
+int di_cuda_gmm_loglik_batch(int batch, size_t n, const float *samples, const di_gmm *fg, const di_gmm *bg,
+                             float *fg_nll, float *bg_nll);
+
+/* Exact max-flow of batch grids of one size, inputs as di_maxflow_grid's laid out grid after grid
+ * (source_cap, sink_cap, label: batch*width*height; edge_cap: batch*width*height*connectivity/2;
+ * flow: batch). flow[b] equals di_maxflow_grid's to rounding (both use double) and label is a
+ * minimum cut: 1 on the source side, which here is the largest one (the nodes that cannot reach
+ * the sink in the final residual graph), where di_maxflow_grid gives the smallest; the two
+ * coincide when the minimum cut is unique. Suited to batches of small grids (one GPU block each). */
+int di_cuda_maxflow_grid_batch(int batch, int width, int height, int connectivity, const float *source_cap,
+                               const float *sink_cap, const float *edge_cap, uint8_t *label, double *flow);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,7 @@
 // an integer is needed -> RangeError; everything the core rejects -> CoreError with its message.
 
 /** Codes of the C ABI's DI_E_* errors. */
-export type CoreErrorCode = 'DI_E_ARGUMENT' | 'DI_E_SIZE' | 'DI_E_VALUE' | 'DI_E_SEEDS' | 'DI_E_MEMORY' | 'DI_E_UNKNOWN';
+export type CoreErrorCode = 'DI_E_ARGUMENT' | 'DI_E_SIZE' | 'DI_E_VALUE' | 'DI_E_SEEDS' | 'DI_E_MEMORY' | 'DI_E_UNAVAILABLE' | 'DI_E_UNKNOWN';
 
 const CODE_NAMES: Record<number, CoreErrorCode> = {
   [-1]: 'DI_E_ARGUMENT',
@@ -19,6 +19,7 @@ const CODE_NAMES: Record<number, CoreErrorCode> = {
   [-3]: 'DI_E_VALUE',
   [-4]: 'DI_E_SEEDS',
   [-5]: 'DI_E_MEMORY',
+  [-6]: 'DI_E_UNAVAILABLE',
 };
 
 /** An error reported by the core: message is the core's di_last_error() text. */

@@ -5,7 +5,7 @@ import { loadWasmBackend } from './wasm.js';
 import type { CoreBackend } from './backend.js';
 
 export * from './backend.js';
-export { NativeLoadError, addonCandidates } from './native.js';
+export { NativeLoadError, addonCandidates, cudaStatus, type CudaStatus } from './native.js';
 
 export type CoreChoice = 'native' | 'wasm' | 'auto';
 

@@ -103,3 +103,31 @@ export function loadNativeBackend(): CoreBackend {
     largestComponent: (mask, width, height) => guard(() => a.largestComponent(mask, width, height)),
   };
 }
+
+/** What cudaStatus reports. */
+export interface CudaStatus {
+  available: boolean;
+  /** the device (name, compute capability, memory) or why not: "built without CUDA", "no CUDA device (...)" */
+  reason: string;
+}
+
+/**
+ * Whether the addon's CUDA functions (batched GMM likelihoods and grid max-flow, native/cuda) can
+ * run here: the addon must load, have been built with CUDA (CMakeLists.txt builds the kernels when
+ * a toolkit is found), and find a usable device. Never throws.
+ */
+export function cudaStatus(): CudaStatus {
+  let addon: Addon;
+  try {
+    addon = loadAddon();
+  } catch (e) {
+    return { available: false, reason: e instanceof Error ? e.message : String(e) };
+  }
+  const probe = (addon as Partial<{ cudaAvailable: () => CudaStatus }>).cudaAvailable;
+  if (typeof probe !== 'function') return { available: false, reason: 'the native addon predates CUDA support; rebuild it' };
+  try {
+    return probe();
+  } catch (e) {
+    return { available: false, reason: e instanceof Error ? e.message : String(e) };
+  }
+}
