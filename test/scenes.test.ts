@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readAnnotations } from '../ts/cli/dataset.js';
 import { parseLabels } from '../ts/labels.js';
 import {
-  ARTWORK_SETS, BACKGROUNDS, CLASS_ARTWORK, classArtwork, createSceneGenerator, loadArtwork, SCENE_CLASSES, sceneSeed, writeSceneDataset,
+  ARTWORK_SETS, BACKGROUNDS, CLASS_ARTWORK, TRAINING_ONLY_SETS, classArtwork, createSceneGenerator, loadArtwork, SCENE_CLASSES, sceneSeed, writeSceneDataset,
 } from '../ts/scenes/index.js';
 import { drawLayer, IDENTITY, layerCoverage } from '../ts/scenes/compose.js';
 import { encodePngFast } from '../ts/scenes/png.js';
@@ -112,8 +112,14 @@ describe('scene generator', () => {
     for (let k = 0; k < SCENE_CLASSES.length; k++) {
       for (const g of SCENE_CLASSES[k]!.glyphs) {
         const sets = CLASS_ARTWORK.filter((a) => a.classIndex === k && a.codepoint === g.codepoint).map((a) => a.set);
-        expect(sets).toEqual(g.sets ?? ARTWORK_SETS);
+        const extra = TRAINING_ONLY_SETS.filter((t) => !t.lacks.includes(g.codepoint)).map((t) => t.set);
+        expect(sets).toEqual([...(g.sets ?? ARTWORK_SETS), ...extra]);
       }
+    }
+    // the training-only sets are never shown in test scenes, and lack exactly what the catalogue says
+    expect(CLASS_ARTWORK.filter((a) => TRAINING_ONLY_SETS.some((t) => t.set === a.set)).every((a) => a.split === 'train')).toBe(true);
+    for (const t of TRAINING_ONLY_SETS) {
+      for (const codepoint of t.lacks) await expect(loadArtwork({ set: t.set, codepoint })).rejects.toThrow(/has no icon/);
     }
   });
 

@@ -8,6 +8,10 @@ import { type Localisation, type SegmentationSettings, boundingBox, boxToSource,
 import type { CoreBackend } from '../native/backend.js';
 import type { CropRect } from '../image/resize.js';
 import { decodeImage } from '../image/decode.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeSceneDataset } from '../scenes/index.js';
 
 /** The baseline without the colour model: the box around the saliency map's pixels at or above the fg quantile. */
 function saliencyBox(core: CoreBackend, l: Localisation, q: number, crop: CropRect) {
@@ -24,7 +28,26 @@ async function readMask(path: string, w: number, h: number): Promise<Uint8Array>
 }
 
 interface EvaluateFlags extends SegmentationFlags {
-  model?: string; dataset: string; limit?: number; json?: boolean;
+  model?: string; dataset?: string; scenes?: number; sceneSeed: number; limit?: number; json?: boolean;
+}
+
+/** --dataset, or --scenes N: a held-out benchmark of N generated test-split scenes (ts/scenes) in a temporary folder. */
+async function benchmarkAnnotations(o: EvaluateFlags): Promise<{ path: string; cleanup: () => void }> {
+  if (o.dataset && o.scenes) throw new Error('give --dataset or --scenes, not both');
+  if (o.dataset) return { path: o.dataset, cleanup: () => {} };
+  if (!o.scenes) throw new Error('give --dataset ANNOTATIONS.json or --scenes N');
+  const dir = mkdtempSync(join(tmpdir(), 'deepinside-scenes-'));
+  const bar = progress(o.scenes, 'scenes', !o.json);
+  let last = 0;
+  try {
+    const { annotations } = await writeSceneDataset(dir, { count: o.scenes, seed: o.sceneSeed, split: 'test', onProgress: (done) => { bar.tick(done - last); last = done; } });
+    return { path: annotations, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  } finally {
+    bar.stop();
+  }
 }
 
 export interface EvaluationReport {
@@ -45,6 +68,17 @@ export interface EvaluationReport {
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
 export async function evaluateCommand(o: EvaluateFlags, load: LoadOptions): Promise<void> {
+  const seg = segmentationOptions(o);
+  segmentationSettings(seg); // bad settings fail before any work
+  const bench = await benchmarkAnnotations(o);
+  try {
+    await evaluate({ ...o, dataset: bench.path }, load);
+  } finally {
+    bench.cleanup();
+  }
+}
+
+async function evaluate(o: EvaluateFlags & { dataset: string }, load: LoadOptions): Promise<void> {
   const { items } = await readAnnotations(o.dataset, o.limit);
   for (const a of items) if (!Array.isArray(a.boxes) || a.boxes.length === 0) throw new Error(`${o.dataset}: ${a.file} has no ground-truth boxes`);
   const seg = segmentationOptions(o);
@@ -79,7 +113,7 @@ export async function evaluateCommand(o: EvaluateFlags, load: LoadOptions): Prom
   await ex.close();
   const truths = items.map((a) => ({ cls: a.class_index, boxes: a.boxes! }));
   const report: EvaluationReport = {
-    dataset: o.dataset, n: items.length, runtime: ex.runtime, backend: core.core.name, fallbackReason: core.fallbackReason,
+    dataset: o.scenes ? `${o.scenes} generated test-split scenes (seed ${o.sceneSeed})` : o.dataset, n: items.length, runtime: ex.runtime, backend: core.core.name, fallbackReason: core.fallbackReason,
     classification: classificationError(truths.map((t) => t.cls), ranked),
     localisation: localisationError(guesses, truths),
     baselines: Object.fromEntries(Object.entries(baseline).map(([k, g]) => [k, localisationError(g, truths)])),
@@ -88,7 +122,7 @@ export async function evaluateCommand(o: EvaluateFlags, load: LoadOptions): Prom
     msPerImage,
   };
   if (o.json) { console.log(JSON.stringify(report)); return; }
-  console.log(`${report.n} images (${ex.info.source}; runtime ${report.runtime}, core ${report.backend}; ${msPerImage.toFixed(0)} ms per image)`);
+  console.log(`${report.dataset}: ${report.n} images (${ex.info.source}; runtime ${report.runtime}, core ${report.backend}; ${msPerImage.toFixed(0)} ms per image)`);
   console.log(`classification error        top-1 ${pct(report.classification.top1Error)}  top-5 ${pct(report.classification.top5Error)}`);
   console.log(`localisation error          top-1 ${pct(report.localisation.top1Error)}  top-5 ${pct(report.localisation.top5Error)}  (saliency + GrabCut: ${JSON.stringify(settings)})`);
   for (const [k, v] of Object.entries(report.baselines)) console.log(`  baseline ${k.padEnd(12)} top-1 ${pct(v.top1Error)}  top-5 ${pct(v.top5Error)}`);

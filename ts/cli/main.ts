@@ -227,7 +227,9 @@ export function buildProgram(): Command {
 
   segmentationFlags(modelOptions(program.command('evaluate')
     .description('ILSVRC-style evaluation: classification and localisation error (top-1, top-5) next to fixed-box baselines')
-    .requiredOption('--dataset <annotations.json>', 'annotated images: [{file, class_index, boxes: [[x0,y0,x1,y1],...]}]')
+    .option('--dataset <annotations.json>', 'annotated images: [{file, class_index, boxes: [[x0,y0,x1,y1],...], mask?}]')
+    .option('--scenes <n>', 'instead: a held-out benchmark of n generated scenes (test split; deepinside scenes)', positiveInt)
+    .option('--scene-seed <s>', 'seed of the --scenes benchmark', (v) => { const n = Number(v); if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer'); return n; }, 1000)
     .option('--limit <n>', 'use the first n images', positiveInt)))
     .action((o) => evaluateCommand(o, loadOptions(o)));
   program.addCommand(scenesCommand());

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
-import { ARTWORK_SET_INFO, type ArtworkRef, type ArtworkSetName } from './catalogue.js';
+import { ARTWORK_SET_INFO, type ArtworkRef, type ArtworkSetName, DISTRACTORS, SCENE_CLASSES } from './catalogue.js';
 
 /** The side, in pixels, that every artwork is rendered at (its SVG canvas). */
 export const ARTWORK_RESOLUTION = 256;
@@ -62,6 +62,14 @@ const setRoot = (set: ArtworkSetName) => {
   }
 };
 
+/** An icon named after the glyph's CLDR name ("tropical fish" -> tropical-fish, or tropical-fish-face). */
+function iconByName(icons: IconifySet, codepoint: string): string | undefined {
+  const glyph = [...SCENE_CLASSES.flatMap((c) => c.glyphs), ...DISTRACTORS].find((g) => g.codepoint === codepoint);
+  if (!glyph) return undefined;
+  const slug = glyph.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  return [slug, `${slug}-face`].find((n) => icons.icons[n] || icons.aliases?.[n]);
+}
+
 /** The SVG document of an artwork, sized ARTWORK_RESOLUTION square. */
 export async function artworkSvg(ref: ArtworkRef): Promise<string> {
   const { set, codepoint } = ref;
@@ -76,7 +84,7 @@ export async function artworkSvg(ref: ArtworkRef): Promise<string> {
     return svg.replace(/<svg\b([^>]*)>/, (_, attrs: string) => `<svg${attrs.replace(/\s(width|height)="[^"]*"/g, '')} width="${size}" height="${size}">`);
   }
   const { icons, chars } = await loadIconify(set);
-  let name = chars[codepoint];
+  let name = ARTWORK_SET_INFO[set].lookup === 'name' ? iconByName(icons, codepoint) : chars[codepoint];
   if (name && !icons.icons[name]) {
     const alias = icons.aliases?.[name];
     if (alias && !alias.hFlip && !alias.vFlip && !alias.rotate) name = alias.parent;
