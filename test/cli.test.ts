@@ -9,6 +9,7 @@ import { CLASSES, sceneImage, tempDir, tinyClassifier, writeFixture } from './he
 import { encodeModel } from '../ts/onnx/codec.js';
 import { decodeModel } from '../ts/onnx/codec.js';
 import { encodePng } from '../ts/image/encode.js';
+import { Explainer } from '../ts/explainer.js';
 
 const run = promisify(execFile);
 const BIN = ['--import', 'tsx', join(import.meta.dirname, '../ts/cli/bin.ts')];
@@ -131,8 +132,13 @@ describe('deepinside CLI', () => {
     const r = await cli(['evaluate', '--dataset', ann, '--model', model, '--json']);
     expect(r.stderr).toBe('');
     const s = JSON.parse(r.stdout);
-    expect(s.meanMaskIou).toBeGreaterThanOrEqual(0);
-    expect(s.meanMaskIou).toBeLessThanOrEqual(1);
+    // against a whole-image mask, the IoU is the share of the image the true class's mask covers
+    const ex = await Explainer.load(model);
+    const [loc] = await ex.localise(png, { topK: 5 });
+    await ex.close();
+    const mine = loc!.localisations.find((l) => l.target.index === 0);
+    const expected = mine ? mine.mask.reduce((a, v) => a + v, 0) / (48 * 40) : 0;
+    expect(s.meanMaskIou).toBeCloseTo(expected, 9);
     const wrong = writeFixture(dir, 'wrong-mask.json', JSON.stringify([{ file: 'scene.png', class_index: 0, boxes: [[0, 0, 47, 39]], mask: 'photo.jpg' }]));
     const bad = await cli(['evaluate', '--dataset', wrong, '--model', model]);
     expect(bad.code).toBe(1);

@@ -16,34 +16,13 @@
 #include <vector>
 
 #include "../src/internal.h"
+#include "check.h"
 #include "deepinside.h"
 #include "reference_maxflow.h"
 
 namespace {
 
-int passed = 0, failed = 0;
-
-#define CHECK(cond, ...)                                                                                               \
-  do {                                                                                                                 \
-    if (cond) {                                                                                                        \
-      ++passed;                                                                                                        \
-    } else {                                                                                                           \
-      ++failed;                                                                                                        \
-      std::printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                                     \
-      std::printf(__VA_ARGS__);                                                                                        \
-      std::printf("\n");                                                                                               \
-    }                                                                                                                  \
-  } while (0)
-
-/* the core's generator (internal.h), seeded apart from the core's own streams */
-struct Rng : di::SplitMix64 {
-  explicit Rng(uint64_t seed) : di::SplitMix64(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  int below(int n) { return static_cast<int>(uniform() * n); }
-  double normal() {
-    const double u = uniform() + 1e-300, v = uniform();
-    return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
-  }
-};
+using Rng = SaltedRng<1>;
 
 bool contains(const char *hay, const char *needle) { return std::strstr(hay, needle) != nullptr; }
 

@@ -31,6 +31,7 @@
 
 #include "../cuda/kernels.h"
 #include "../src/internal.h"
+#include "check.h"
 #include "deepinside.h"
 
 #define DI_PR_FN inline
@@ -38,28 +39,7 @@
 
 namespace {
 
-int passed = 0, failed = 0;
-
-#define CHECK(cond, ...)                                                                                               \
-  do {                                                                                                                 \
-    if (cond) {                                                                                                        \
-      ++passed;                                                                                                        \
-    } else {                                                                                                           \
-      ++failed;                                                                                                        \
-      std::printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                                     \
-      std::printf(__VA_ARGS__);                                                                                        \
-      std::printf("\n");                                                                                               \
-    }                                                                                                                  \
-  } while (0)
-
-struct Rng : di::SplitMix64 {
-  explicit Rng(uint64_t seed) : di::SplitMix64(seed * 0x9E3779B97F4A7C15ull + 7) {}
-  int below(int n) { return static_cast<int>(uniform() * n); }
-  double normal() {
-    const double u = uniform() + 1e-300, v = uniform();
-    return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
-  }
-};
+using Rng = SaltedRng<7>;
 
 double now_ms() {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();

@@ -4,7 +4,7 @@ import { FIXED_BOXES, type Guess, localisationError, maskIou, type ErrorRates } 
 import { classificationError, readAnnotations } from './dataset.js';
 import { progress } from './progress.js';
 import { type SegmentationFlags, segmentationOptions } from './segmentation.js';
-import { type Localisation, type SegmentationSettings, boundingBox, boxToSource, segmentationSettings } from '../localise.js';
+import { type Localisation, type LocaliseOptions, type SegmentationSettings, boundingBox, boxToSource, segmentationSettings } from '../localise.js';
 import type { CoreBackend } from '../native/backend.js';
 import type { CropRect } from '../image/resize.js';
 import { decodeImage } from '../image/decode.js';
@@ -69,20 +69,18 @@ const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
 export async function evaluateCommand(o: EvaluateFlags, load: LoadOptions): Promise<void> {
   const seg = segmentationOptions(o);
-  segmentationSettings(seg); // bad settings fail before any work
+  const settings = segmentationSettings(seg); // bad settings fail before any work, scene generation included
   const bench = await benchmarkAnnotations(o);
   try {
-    await evaluate({ ...o, dataset: bench.path }, load);
+    await evaluate({ ...o, dataset: bench.path }, load, seg, settings);
   } finally {
     bench.cleanup();
   }
 }
 
-async function evaluate(o: EvaluateFlags & { dataset: string }, load: LoadOptions): Promise<void> {
+async function evaluate(o: EvaluateFlags & { dataset: string }, load: LoadOptions, seg: LocaliseOptions, settings: SegmentationSettings): Promise<void> {
   const { items } = await readAnnotations(o.dataset, o.limit);
   for (const a of items) if (!Array.isArray(a.boxes) || a.boxes.length === 0) throw new Error(`${o.dataset}: ${a.file} has no ground-truth boxes`);
-  const seg = segmentationOptions(o);
-  const settings = segmentationSettings(seg);
   const ex = await Explainer.load(o.model, load);
   const core = await ex.loadCore();
   const bar = progress(items.length, 'evaluate', !o.json);
