@@ -199,6 +199,25 @@ export class Explainer {
     return out;
   }
 
+  /** Values in one image tensor: 3 x height x width, in the model's layout. */
+  get tensorLength(): number {
+    return 3 * this.info.width * this.info.height;
+  }
+
+  /**
+   * Scores and input gradients for tensors already in the model's normalised input space (the
+   * model's layout and size, `tensorLength` values each), one row per (tensor, class weights).
+   * The building block of class model visualisation; saliency() runs the same path.
+   */
+  async gradients(rows: { tensor: Float32Array; weights: Float32Array }[]): Promise<{ scores: Float32Array; gradient: Float32Array }[]> {
+    rows.forEach((r, i) => {
+      if (r.tensor.length !== this.tensorLength) throw new ExplainerError(`gradients: row ${i} has ${r.tensor.length} tensor values, the model takes ${this.tensorLength}`);
+      if (r.weights.length !== this.classes) throw new ExplainerError(`gradients: row ${i} has ${r.weights.length} class weights, the model has ${this.classes} classes`);
+    });
+    const out = await this.runRows(rows);
+    return out.map((o) => ({ scores: o.scores, gradient: o.gradient! }));
+  }
+
   private predictions(scores: Float32Array, k: number): Prediction[] {
     let max = -Infinity;
     for (const s of scores) max = Math.max(max, s);

@@ -1,0 +1,10 @@
+// The package's public entry in Node: `import { Explainer } from 'deepinside'`.
+export * from './explainer.js';
+export { localise, segment, PAPER_SETTINGS, DEFAULT_SETTINGS, type Box, type Localisation, type LocaliseOptions, type LocaliseResult, type SegmentationSettings } from './localise.js';
+export { DEFAULT_MODEL, EXAMPLES_DIR } from './default-model.js';
+export { type ImageInput, type RawImage, type RgbImage, ImageError, decodeImage } from './image/decode.js';
+export { type PresetName, type Preset, getPreset, PRESET_NAMES } from './image/preprocess.js';
+export { type Labels, parseLabels, readLabels } from './labels.js';
+export { type CoreChoice, type LoadedCore, loadCore, cudaStatus, type CudaStatus } from './native/index.js';
+export { iou, maskIou, localised, localisationError, FIXED_BOXES } from './evaluation.js';
+export { createSceneGenerator, writeSceneDataset, sceneSeed, type Scene, type SceneGenerator } from './scenes/index.js';
