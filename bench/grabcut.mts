@@ -360,8 +360,8 @@ async function main() {
     progress('end-to-end localise()');
     const passes = Number(opt['e2e-passes']);
     for (const p of photos.slice(0, 2)) await explainer.localise(p.path, { target: p.class_index }); // warm-up
-    // the default grid (the model's, as the paper) and the model grid pooled 2x2, interleaved
-    const variants = [{ name: 'model grid', downsample: 1 }, { name: 'pooled 2x2', downsample: 2 }];
+    // the defaults ('auto': 224² inputs pooled 2x2) and the paper's grid (the model's), interleaved
+    const variants = [{ name: "defaults: 'auto' (pooled 2x2 at 224²)", downsample: 'auto' as const }, { name: 'model grid (downsample 1, the paper)', downsample: 1 }];
     const stats = variants.map(() => ({ total: [] as number[], seg: [] as number[], net: [] as number[], dec: [] as number[] }));
     for (let pass = 0; pass < passes; pass++) for (const p of photos) for (const [v, variant] of variants.entries()) {
       const s = performance.now();

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Explainer } from '../ts/explainer.js';
 import { FIXED_BOXES, iou, localisationError, localised, maskIou } from '../ts/evaluation.js';
-import { type LocaliseOptions, PAPER_SETTINGS, boundingBox, boxToSource, maskToSource, seedLabels, segment } from '../ts/localise.js';
+import { type LocaliseOptions, PAPER_SETTINGS, boundingBox, downsampleFactor, boxToSource, maskToSource, seedLabels, segment } from '../ts/localise.js';
 import { loadCore, type CoreBackend } from '../ts/native/index.js';
 import type { ClassSaliency } from '../ts/explainer.js';
 import { drawScene } from './helpers/scenes.js';
@@ -34,6 +34,28 @@ describe.each(['native', 'wasm'] as const)('segmentation on synthetic scenes (%s
       expect(Math.min(...ious), `IoUs ${ious.map((v) => v.toFixed(2)).join(' ')}`).toBeGreaterThanOrEqual(0.8);
     });
   }
+});
+
+describe("downsample 'auto'", () => {
+  it('pools 224-pixel inputs 2x2 and leaves 128-pixel ones alone', () => {
+    expect(downsampleFactor('auto', 224, 224)).toBe(2);
+    expect(downsampleFactor('auto', 128, 128)).toBe(1);
+    expect(downsampleFactor('auto', 96, 80)).toBe(1);
+    expect(downsampleFactor('auto', 900, 500)).toBe(4);
+    expect(downsampleFactor('auto', 4000, 4000)).toBe(8);
+    expect(downsampleFactor(3, 224, 224)).toBe(3);
+  });
+  it('segments exactly as the factor it resolves to', async () => {
+    const { core } = await loadCore('native');
+    const s = drawScene(5, 224, 224);
+    const input = { data: s.rgb, width: s.width, height: s.height }, crop = { x: 0, y: 0, width: 224, height: 224 };
+    const auto = segment(core, input, asSaliency(s.saliency, 224, 224), { downsample: 'auto' }, crop);
+    const two = segment(core, input, asSaliency(s.saliency, 224, 224), { downsample: 2 }, crop);
+    const one = segment(core, input, asSaliency(s.saliency, 224, 224), { downsample: 1 }, crop);
+    expect(Buffer.from(auto.modelMask).equals(Buffer.from(two.modelMask))).toBe(true);
+    expect(auto.energy).toEqual(two.energy);
+    expect(auto.energy).not.toEqual(one.energy);
+  });
 });
 
 describe('native and wasm cores agree bit for bit', () => {
@@ -120,6 +142,7 @@ describe('localise() API', () => {
       const ex = await Explainer.load(tinyClassifier(), { preset: 'unit', backend });
       const [r] = await ex.localise(await sceneImage(48, 40), { topK: 2 });
       expect(r!.backend).toBe(backend);
+      expect(r!.settings.downsample).toBe(1); // 'auto' resolved for the 32x32 model input
       expect(r!.localisations).toHaveLength(2);
       for (const l of r!.localisations) {
         expect(l.mask.length).toBe(48 * 40);
@@ -141,6 +164,7 @@ describe('localise() API', () => {
     await expect(ex.localise(img, { smoothing: -1 })).rejects.toThrow(/smoothing must be a sigma from 0 to 64/);
     await expect(ex.localise(img, { closing: 1.5 })).rejects.toThrow(/closing must be an integer radius/);
     await expect(ex.localise(img, { iterations: 0 })).rejects.toThrow(/iterations/);
-    await expect(ex.localise(img, { downsample: 0 })).rejects.toThrow(/downsample must be an integer factor from 1 to 8/);
+    await expect(ex.localise(img, { downsample: 0 })).rejects.toThrow(/downsample must be 'auto' or an integer factor from 1 to 8/);
+    await expect(ex.localise(img, { downsample: 'half' as 'auto' })).rejects.toThrow(/downsample must be 'auto' or an integer factor from 1 to 8, got half/);
   });
 });

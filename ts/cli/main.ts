@@ -27,6 +27,10 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function factor(v: string): number | 'auto' {
+  return v === 'auto' ? v : positiveInt(v);
+}
+
 function size(v: string): [number, number] {
   const m = /^(\d+)x(\d+)$/.exec(v);
   if (!m) throw new InvalidArgumentError('expected HEIGHTxWIDTH, e.g. 224x224');
@@ -51,7 +55,7 @@ const segmentationFlags = (cmd: Command) => cmd
     .option('--bg-quantile <q>', 'saliency quantile below which pixels seed the background (default 0.3)', fraction)
     .option('--iterations <n>', 'GrabCut iterations (default 5)', positiveInt)
     .option('--smoothing <sigma>', 'Gaussian blur of the saliency map before seeding, in model pixels (default 2; paper 0)', nonNegative)
-    .option('--downsample <factor>', 'segment on the model grid pooled by this integer factor (default 1 = the model grid, as the paper)', positiveInt)
+    .option('--downsample <factor>', "segment on the model grid pooled by this integer factor; 'auto' (default) pools 224-pixel inputs 2x2, 1 = the model grid as in the paper", factor)
     .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest']));
 
 interface ModelFlags {
