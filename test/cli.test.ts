@@ -112,6 +112,7 @@ describe('deepinside CLI', () => {
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.n).toBe(2);
+    expect(s.settings.downsample).toBe(1); // 'auto', as it ran on the 32x32 model input
     for (const k of ['classification', 'localisation', 'baselines.wholeImage', 'baselines.centre80', 'baselines.saliencyBox']) {
       const v = k.split('.').reduce((o, p) => o[p], s);
       expect(v.top1Error).toBeGreaterThanOrEqual(0);

@@ -90,9 +90,11 @@ async function evaluate(o: EvaluateFlags & { dataset: string }, load: LoadOption
   const ranked: number[][] = [];
   const maskIous: number[] = [];
   const t0 = performance.now();
+  let ran = settings; // as localise() resolved them for this model ('auto' → the factor)
   for (const a of items) {
     // the five guesses: the top-5 classes, each with its own saliency map and box
     const [r] = await ex.localise(a.path, { ...seg, topK: 5 });
+    ran = r!.settings;
     guesses.push(r!.localisations.map((l) => ({ cls: l.target.index, box: l.box })));
     ranked.push(r!.predictions.map((p) => p.index));
     const { sourceWidth: w, sourceHeight: h } = r!.localisations[0]!.saliency;
@@ -116,13 +118,13 @@ async function evaluate(o: EvaluateFlags & { dataset: string }, load: LoadOption
     localisation: localisationError(guesses, truths),
     baselines: Object.fromEntries(Object.entries(baseline).map(([k, g]) => [k, localisationError(g, truths)])),
     meanMaskIou: maskIous.length === items.length ? maskIous.reduce((x, y) => x + y, 0) / items.length : undefined,
-    settings,
+    settings: ran,
     msPerImage,
   };
   if (o.json) { console.log(JSON.stringify(report)); return; }
   console.log(`${report.dataset}: ${report.n} images (${ex.info.source}; runtime ${report.runtime}, core ${report.backend}; ${msPerImage.toFixed(0)} ms per image)`);
   console.log(`classification error        top-1 ${pct(report.classification.top1Error)}  top-5 ${pct(report.classification.top5Error)}`);
-  console.log(`localisation error          top-1 ${pct(report.localisation.top1Error)}  top-5 ${pct(report.localisation.top5Error)}  (saliency + GrabCut: ${JSON.stringify(settings)})`);
+  console.log(`localisation error          top-1 ${pct(report.localisation.top1Error)}  top-5 ${pct(report.localisation.top5Error)}  (saliency + GrabCut: ${JSON.stringify(report.settings)})`);
   for (const [k, v] of Object.entries(report.baselines)) console.log(`  baseline ${k.padEnd(12)} top-1 ${pct(v.top1Error)}  top-5 ${pct(v.top5Error)}`);
   if (report.meanMaskIou !== undefined) console.log(`mean mask IoU of the true class ${report.meanMaskIou.toFixed(3)}`);
 }
