@@ -7,7 +7,8 @@ Writes OUT_DIR/NAME.onnx (opset 17; input 'image' float32 [batch, 3, H, W] norma
 [batch, classes], unnormalised class scores, no Softmax; not named 'scores', 'class_weights' or
 'input_gradient', which deepinside's gradient model adds and refuses to find already there), OUT_DIR/labels.txt and OUT_DIR/NAME.sha256 (sha256sum format),
 and prints the SHA-256. The graph holds only Conv, Relu, MaxPool, GlobalAveragePool, Flatten and Gemm;
-metadata_props carry 'deepinside.preset' and 'labels' (a JSON array), which deepinside reads.
+metadata_props carry 'deepinside.preset', 'labels' (a JSON array) and 'deepinside.localise' (recommended
+localise() settings, a JSON object), which deepinside reads.
 
 For the check against onnxruntime (tsx scratch/check-onnx.mts / models/check-onnx.mts) it also writes, to
 --reference-dir (default: beside model.pt), NAME.reference.bin (a float32 input batch: the first images of
@@ -30,6 +31,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from net import Net, count_params, fold_batchnorm  # noqa: E402
 
 ALLOWED_OPS = {"Conv", "Relu", "MaxPool", "GlobalAveragePool", "Flatten", "Gemm"}
+# localise() settings recommended for this small network, written as 'deepinside.localise' metadata:
+# its single-pass gradient maps are speckled edge maps, so SmoothGrad (8 noisy copies) and a wider
+# smoothing localise held-out scenes far better (models/MODEL.md, "Localisation settings").
+LOCALISE = {"samples": 8, "noise": 0.1, "smoothing": 4, "boxFrom": "largest"}
 OPSET = 17
 
 
@@ -90,6 +95,7 @@ def export_model(checkpoint: str, name: str, out_dir: str, dynamic_hw: bool = Fa
         "deepinside.input_size": f"{h}x{w}",
         "deepinside.arch": arch,
         "deepinside.preprocessing": f"RGB, value = (pixel/255 - mean) / std, mean {list(MEAN)}, std {list(STD)}",
+        "deepinside.localise": json.dumps(LOCALISE),
     }
     del m.metadata_props[:]
     for k, v in meta.items():

@@ -3,12 +3,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Explainer } from '../ts/explainer.js';
 import { FIXED_BOXES, iou, localisationError, localised, maskIou } from '../ts/evaluation.js';
-import { type LocaliseOptions, PAPER_SETTINGS, boundingBox, downsampleFactor, boxToSource, maskToSource, seedLabels, segment } from '../ts/localise.js';
+import { type LocaliseOptions, PAPER_OPTIONS, PAPER_SETTINGS, boundingBox, downsampleFactor, boxToSource, maskToSource, seedLabels, segment } from '../ts/localise.js';
 import { loadCore, type CoreBackend } from '../ts/native/index.js';
 import type { ClassSaliency } from '../ts/explainer.js';
 import { drawScene } from './helpers/scenes.js';
 import { poolMap, poolRgb, unpoolMask } from '../ts/image/pool.js';
 import { sceneImage, tinyClassifier } from './helpers/fixtures.js';
+import { decodeModel, encodeModel } from '../ts/onnx/codec.js';
 
 const FULL = { x: 0, y: 0, width: 96, height: 80 };
 function asSaliency(raw: Float32Array, w: number, h: number): ClassSaliency {
@@ -166,5 +167,35 @@ describe('localise() API', () => {
     await expect(ex.localise(img, { iterations: 0 })).rejects.toThrow(/iterations/);
     await expect(ex.localise(img, { downsample: 0 })).rejects.toThrow(/downsample must be 'auto' or an integer factor from 1 to 8/);
     await expect(ex.localise(img, { downsample: 'half' as 'auto' })).rejects.toThrow(/downsample must be 'auto' or an integer factor from 1 to 8, got half/);
+  });
+});
+
+describe("a model's recommended localisation settings (metadata 'deepinside.localise')", () => {
+  const withMetadata = (value: string) => {
+    const m = decodeModel(tinyClassifier(), 'tiny');
+    m.metadata['deepinside.localise'] = value;
+    return encodeModel(m);
+  };
+  it('fill in what the caller leaves out, and the paper options and explicit ones win', async () => {
+    const ex = await Explainer.load(withMetadata(JSON.stringify({ samples: 3, smoothing: 4, boxFrom: 'largest' })), { preset: 'unit' });
+    expect(ex.localiseDefaults).toEqual({ samples: 3, smoothing: 4, boxFrom: 'largest' });
+    const img = await sceneImage();
+    const [rec] = await ex.localise(img);
+    expect(rec!.settings).toMatchObject({ samples: 3, noise: 0.1, smoothing: 4, boxFrom: 'largest', fgQuantile: 0.95 });
+    // the map really is the 3-copy SmoothGrad map
+    const [sg] = await ex.saliency(img, { samples: 3 });
+    expect(rec!.localisations[0]!.saliency.raw).toEqual(sg!.maps[0]!.raw);
+    const [own] = await ex.localise(img, { samples: 1, smoothing: undefined, boxFrom: 'all' });
+    expect(own!.settings).toMatchObject({ samples: 1, smoothing: 4, boxFrom: 'all' });
+    const [paper] = await ex.localise(img, PAPER_OPTIONS);
+    expect(paper!.settings).toMatchObject({ ...PAPER_SETTINGS, samples: 1 });
+    await ex.close();
+  });
+  it('are checked at load, with an error naming the model and the metadata', async () => {
+    await expect(Explainer.load(withMetadata('{samples: 8'), { preset: 'unit' })).rejects.toThrow(/model buffer: metadata 'deepinside.localise' is not JSON/);
+    await expect(Explainer.load(withMetadata('[1]'), { preset: 'unit' })).rejects.toThrow(/must be a JSON object/);
+    await expect(Explainer.load(withMetadata('{"topK": 3}'), { preset: 'unit' })).rejects.toThrow(/unknown option\(s\) topK/);
+    await expect(Explainer.load(withMetadata('{"samples": 0}'), { preset: 'unit' })).rejects.toThrow(/'deepinside.localise': samples must be an integer from 1 to 256, got 0/);
+    await expect(Explainer.load(withMetadata('{"fgQuantile": 2}'), { preset: 'unit' })).rejects.toThrow(/'deepinside.localise': quantiles must satisfy/);
   });
 });

@@ -13,7 +13,7 @@ import { normaliseForDisplay } from './image/colormap.js';
 import { seededNormal } from './random.js';
 import { type ModelSession, type RuntimeName, createSession } from './runtime/session.js';
 import { type CoreChoice, type LoadedCore, loadCore } from './native/index.js';
-import { type LocaliseOptions, type LocaliseResult, localise } from './localise.js';
+import { type LocaliseOptions, type LocaliseResult, RECOMMENDABLE, localise, segmentationSettings } from './localise.js';
 
 export interface LoadOptions {
   /** preprocessing preset (default: the model's metadata 'deepinside.preset', else 'imagenet') */
@@ -89,6 +89,9 @@ export interface SaliencyOptions {
 
 export class ExplainerError extends Error {}
 
+/** SmoothGrad's default noise, as a fraction of the input tensor's range. */
+export const DEFAULT_NOISE = 0.1;
+
 interface Prepared {
   name: string;
   /** the image at the model's input size, as the network saw it */
@@ -109,6 +112,11 @@ export class Explainer {
     private readonly opts: LoadOptions,
     /** the gradient model, for writing to disk */
     readonly gradientModel: Model,
+    /**
+     * localise() settings the model recommends (its metadata 'deepinside.localise', a JSON object);
+     * they fill in what a caller leaves out. Empty for most models.
+     */
+    readonly localiseDefaults: LocaliseOptions = {},
   ) {}
 
   /** Loads an ONNX classifier (a file or its bytes; default: the bundled scenes model). */
@@ -126,7 +134,8 @@ export class Explainer {
       throw new ExplainerError(`${typeof opts.labels === 'string' ? opts.labels : 'labels'}: ${labels.names.length} labels for a model with ${info.classes} classes`);
     }
     const session = await createSession(encodeModel(gm), encodeModel(forwardOnly(gm)), info.imageInput, { runtime: opts.runtime, threads: opts.threads });
-    return new Explainer({ ...info, width, height, source }, getPreset(presetName), labels, session, opts, gm);
+    const localiseDefaults = recommendedLocalisation(decoded.metadata, source);
+    return new Explainer({ ...info, width, height, source }, getPreset(presetName), labels, session, opts, gm, localiseDefaults);
   }
 
   get runtime(): RuntimeName {
@@ -242,9 +251,8 @@ export class Explainer {
     if (opts.topK !== undefined && (!Number.isInteger(opts.topK) || opts.topK < 1 || opts.topK > this.classes)) {
       throw new ExplainerError(`topK must be an integer from 1 to ${this.classes}, got ${opts.topK}`);
     }
-    const samples = opts.samples ?? 1, noise = opts.noise ?? 0.1;
-    if (!Number.isInteger(samples) || samples < 1 || samples > 256) throw new ExplainerError(`samples must be an integer from 1 to 256, got ${samples}`);
-    if (!(noise >= 0 && noise <= 10)) throw new ExplainerError(`noise must be a number from 0 to 10, got ${noise}`);
+    const samples = opts.samples ?? 1, noise = opts.noise ?? DEFAULT_NOISE;
+    checkSmoothGrad(samples, noise);
     const prepared = await Promise.all(list.map((im, i) => this.prepare(im, i)));
     const t0 = performance.now();
     // A forward pass when a target depends on the prediction (or noise would blur the scores);
@@ -311,6 +319,31 @@ export class Explainer {
   async close(): Promise<void> {
     await this.session.release();
   }
+}
+
+function checkSmoothGrad(samples: number, noise: number) {
+  if (!Number.isInteger(samples) || samples < 1 || samples > 256) throw new ExplainerError(`samples must be an integer from 1 to 256, got ${samples}`);
+  if (!(noise >= 0 && noise <= 10)) throw new ExplainerError(`noise must be a number from 0 to 10, got ${noise}`);
+}
+
+/** The model's 'deepinside.localise' metadata, checked like the options it stands for. */
+function recommendedLocalisation(metadata: Record<string, string>, source: string): LocaliseOptions {
+  const text = metadata['deepinside.localise'];
+  if (text === undefined) return {};
+  const where = `${source}: metadata 'deepinside.localise'`;
+  let value: unknown;
+  try { value = JSON.parse(text); } catch { throw new ExplainerError(`${where} is not JSON: ${text.slice(0, 80)}`); }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ExplainerError(`${where} must be a JSON object of localise() options`);
+  const unknown = Object.keys(value).filter((k) => !(RECOMMENDABLE as readonly string[]).includes(k));
+  if (unknown.length) throw new ExplainerError(`${where} has unknown option(s) ${unknown.join(', ')}; allowed: ${RECOMMENDABLE.join(', ')}`);
+  const opts = value as LocaliseOptions;
+  try {
+    segmentationSettings(opts);
+    checkSmoothGrad(opts.samples ?? 1, opts.noise ?? DEFAULT_NOISE);
+  } catch (e) {
+    throw new ExplainerError(`${where}: ${(e as Error).message}`);
+  }
+  return opts;
 }
 
 /** The tensor plus Gaussian noise of sd = noise * (its max - its min), from a fixed seed. */

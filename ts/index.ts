@@ -1,6 +1,6 @@
 // The package's public entry in Node: `import { Explainer } from 'deepinside'`.
 export * from './explainer.js';
-export { localise, segment, PAPER_SETTINGS, DEFAULT_SETTINGS, type Box, type Localisation, type LocaliseOptions, type LocaliseResult, type SegmentationSettings } from './localise.js';
+export { localise, segment, PAPER_SETTINGS, PAPER_OPTIONS, DEFAULT_SETTINGS, type RanSettings, type Box, type Localisation, type LocaliseOptions, type LocaliseResult, type SegmentationSettings } from './localise.js';
 export { DEFAULT_MODEL, EXAMPLES_DIR } from './default-model.js';
 export { type ImageInput, type RawImage, type RgbImage, ImageError, decodeImage } from './image/decode.js';
 export { type PresetName, type Preset, getPreset, PRESET_NAMES } from './image/preprocess.js';

@@ -2,7 +2,7 @@
 // fgQuantile of the class saliency map seed a foreground colour model, pixels below bgQuantile a
 // background one; GrabCut labels every pixel; the largest connected foreground component is the
 // object mask and its bounding box the localisation.
-import type { ClassSaliency, Explainer, SaliencyOptions, SaliencyResult } from './explainer.js';
+import { type ClassSaliency, type Explainer, type SaliencyOptions, type SaliencyResult, DEFAULT_NOISE } from './explainer.js';
 import type { ImageInput, RgbImage } from './image/decode.js';
 import type { CropRect } from './image/resize.js';
 import type { CoreBackend } from './native/backend.js';
@@ -60,8 +60,8 @@ export interface LocaliseResult {
   /** why the native core was not used, when it was not */
   fallbackReason?: string;
   timings: SaliencyResult['timings'] & { segmentMs: number };
-  /** the segmentation settings that ran */
-  settings: SegmentationSettings;
+  /** the settings that ran (the model's recommendation filled in under the caller's options) */
+  settings: RanSettings;
 }
 
 export const LABEL = { BG: 0, FG: 1, PR_BG: 2, PR_FG: 3 } as const;
@@ -83,6 +83,23 @@ export const PAPER_SETTINGS: SegmentationSettings = {
  * SqueezeNet (bench/localisation-study.mts; figures in README.md).
  */
 export const DEFAULT_SETTINGS: SegmentationSettings = { ...PAPER_SETTINGS, smoothing: 2, boxFrom: 'all', modelsFromSeeds: false, downsample: 'auto' };
+
+/**
+ * The paper's method in full, for localise(): its segmentation settings and one gradient pass per
+ * map, whatever settings the model recommends (Explainer.localiseDefaults).
+ */
+export const PAPER_OPTIONS: LocaliseOptions = { ...PAPER_SETTINGS, samples: 1 };
+
+/** Option names a model may recommend in its 'deepinside.localise' metadata. */
+export const RECOMMENDABLE = [...Object.keys(PAPER_SETTINGS), 'samples', 'noise'] as const;
+
+/** The settings that ran: segmentation, and the SmoothGrad copies per map (1 = the paper's single pass). */
+export type RanSettings = SegmentationSettings & { samples: number; noise: number };
+
+/** Drops undefined values, so that spreading options never unsets a default. */
+export function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 /** Shorter side of the grid 'auto' segments on: 224² inputs are pooled 2×2, 128² ones are not. */
 export const AUTO_GRID_SIDE = 112;
@@ -193,10 +210,15 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
 
 /** Saliency, then segmentation, for each image and each requested class. */
 export async function localise(explainer: Explainer, core: { core: CoreBackend; fallbackReason?: string }, images: ImageInput | ImageInput[], opts: LocaliseOptions = {}): Promise<LocaliseResult[]> {
-  const chosen = segmentationSettings(opts); // bad settings fail before any network work
+  // the model's recommended settings (its metadata) under the caller's own
+  const merged: LocaliseOptions = { ...explainer.localiseDefaults, ...definedOnly(opts) };
+  const chosen = segmentationSettings(merged); // bad settings fail before any network work
   // results report the pooling factor that ran, not 'auto'
-  const settings = { ...chosen, downsample: downsampleFactor(chosen.downsample, explainer.info.width, explainer.info.height) };
-  const results = await explainer.saliency(images, opts);
+  const settings: RanSettings = {
+    ...chosen, downsample: downsampleFactor(chosen.downsample, explainer.info.width, explainer.info.height),
+    samples: merged.samples ?? 1, noise: merged.noise ?? DEFAULT_NOISE,
+  };
+  const results = await explainer.saliency(images, merged);
   return results.map((r) => {
     const t0 = performance.now();
     const localisations = r.maps.map((m) => ({ target: m.target, saliency: m, ...segment(core.core, r.input, m, settings, r.crop) }));

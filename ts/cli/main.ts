@@ -56,7 +56,9 @@ const segmentationFlags = (cmd: Command) => cmd
     .option('--iterations <n>', 'GrabCut iterations (default 5)', positiveInt)
     .option('--smoothing <sigma>', 'Gaussian blur of the saliency map before seeding, in model pixels (default 2; paper 0)', nonNegative)
     .option('--downsample <factor>', "segment on the model grid pooled by this integer factor; 'auto' (default) pools 224-pixel inputs 2x2, 1 = the model grid as in the paper", factor)
-    .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest']));
+    .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest']))
+    .option('--samples <n>', "SmoothGrad: average each map over n noisy copies of the image (default: the model's recommendation, else 1 = the paper)", positiveInt)
+    .option('--noise <sd>', 'SmoothGrad noise, as a fraction of the input range (default 0.1)', nonNegative);
 
 interface ModelFlags {
   model?: string; preset?: PresetName; labels?: string; runtime: 'node' | 'wasm'; resize: 'stretch' | 'center-crop';

@@ -1,10 +1,10 @@
 // The CLI's segmentation flags -> localise() options (--paper selects the paper's settings).
-import { type LocaliseOptions, PAPER_SETTINGS } from '../localise.js';
+import { type LocaliseOptions, PAPER_OPTIONS, definedOnly } from '../localise.js';
 
-export interface SegmentationFlags { paper?: boolean; fgQuantile?: number; bgQuantile?: number; iterations?: number; smoothing?: number; boxFrom?: 'all' | 'largest'; downsample?: number | 'auto' }
+export interface SegmentationFlags { paper?: boolean; fgQuantile?: number; bgQuantile?: number; iterations?: number; smoothing?: number; boxFrom?: 'all' | 'largest'; downsample?: number | 'auto'; samples?: number; noise?: number }
 
 export function segmentationOptions(o: SegmentationFlags): LocaliseOptions {
-  const chosen = { fgQuantile: o.fgQuantile, bgQuantile: o.bgQuantile, iterations: o.iterations, smoothing: o.smoothing, boxFrom: o.boxFrom, downsample: o.downsample };
-  return o.paper ? { ...PAPER_SETTINGS, ...Object.fromEntries(Object.entries(chosen).filter(([, v]) => v !== undefined)) } : chosen;
+  const chosen = { fgQuantile: o.fgQuantile, bgQuantile: o.bgQuantile, iterations: o.iterations, smoothing: o.smoothing, boxFrom: o.boxFrom, downsample: o.downsample, samples: o.samples, noise: o.noise };
+  return o.paper ? { ...PAPER_OPTIONS, ...definedOnly(chosen) } : chosen;
 }
 
