@@ -129,23 +129,42 @@ export class HalfSpectrum {
       this.cols.transform(inRe, inIm, 1);
       zRe.set(inRe.subarray(0, H), k * H); zIm.set(inIm.subarray(0, H), k * H);
     }
-    // rows: the inverse DFT along kx of Z[h][0..K) padded with zeros to W; the real part is the image
-    for (let h = 0; h < H; h++) {
+    // rows: y[h] = Re IDFT(Z[h] padded with zeros to W) = IDFT(X) with X Hermitian (X_k = Z_k / 2,
+    // X_{W-k} = conj(Z_k) / 2, X_0 and X_{W/2} the real parts), so two rows go through one complex
+    // inverse DFT: IDFT(Xa + i Xb) = ya + i yb.
+    for (let h = 0; h < H; h += 2) {
+      const pair = h + 1 < H;
       inRe.fill(0, 0, W); inIm.fill(0, 0, W);
-      for (let k = 0; k < K; k++) { inRe[k] = zRe[k * H + h]!; inIm[k] = zIm[k * H + h]!; }
+      for (let k = 0; k < K; k++) {
+        const ar = zRe[k * H + h]!, ai = zIm[k * H + h]!;
+        const br = pair ? zRe[k * H + h + 1]! : 0, bi = pair ? zIm[k * H + h + 1]! : 0;
+        if (k === 0 || 2 * k === W) { inRe[k] = ar; inIm[k] = br; continue; }
+        // C_k = Xa_k + i Xb_k, C_{W-k} = conj(Xa_k) + i conj(Xb_k)
+        inRe[k] = (ar - bi) / 2; inIm[k] = (ai + br) / 2;
+        inRe[W - k] = (ar + bi) / 2; inIm[W - k] = (br - ai) / 2;
+      }
       this.rows.transform(inRe, inIm, 1);
       out.set(inRe.subarray(0, W), outOffset + h * W);
+      if (pair) out.set(inIm.subarray(0, W), outOffset + (h + 1) * W);
     }
   }
 
   /** Adds to grad[specOffset..] the adjoint of synthesise applied to the image gradient dy[dyOffset..]. */
   adjoint(dy: Float64Array, dyOffset: number, grad: Float64Array, specOffset: number): void {
     const { height: H, width: W, kx: K, zRe, zIm, inRe, inIm } = this;
-    // rows: the forward DFT of each image row, kept for kx < K
-    for (let h = 0; h < H; h++) {
-      inRe.set(dy.subarray(dyOffset + h * W, dyOffset + (h + 1) * W)); inIm.fill(0, 0, W);
+    // rows: the forward DFT of each image row, kept for kx < K; two real rows a, b per complex DFT
+    // D = DFT(a + i b): A_k = (D_k + conj D_{-k}) / 2, B_k = (D_k - conj D_{-k}) / 2i
+    for (let h = 0; h < H; h += 2) {
+      const pair = h + 1 < H;
+      inRe.set(dy.subarray(dyOffset + h * W, dyOffset + (h + 1) * W));
+      if (pair) inIm.set(dy.subarray(dyOffset + (h + 1) * W, dyOffset + (h + 2) * W)); else inIm.fill(0, 0, W);
       this.rows.transform(inRe, inIm, -1);
-      for (let k = 0; k < K; k++) { zRe[k * H + h] = inRe[k]!; zIm[k * H + h] = inIm[k]!; }
+      for (let k = 0; k < K; k++) {
+        const m = k === 0 ? 0 : W - k;
+        const dr = inRe[k]!, di = inIm[k]!, er = inRe[m]!, ei = inIm[m]!;
+        zRe[k * H + h] = (dr + er) / 2; zIm[k * H + h] = (di - ei) / 2;
+        if (pair) { zRe[k * H + h + 1] = (di + ei) / 2; zIm[k * H + h + 1] = (er - dr) / 2; }
+      }
     }
     // columns: the forward DFT along h for each kx
     for (let k = 0; k < K; k++) {
