@@ -10,6 +10,7 @@ import { prepareObjective } from '../ts/visualise/objective.js';
 import { ImageSpace, roll } from '../ts/visualise/space.js';
 import { seededRandom } from '../ts/random.js';
 import { CLASSES, SIZE, tinyClassifier } from './helpers/fixtures.js';
+import * as pkg from '../ts/index.js';
 
 const randoms = (n: number, seed: number, scale = 1) => { const r = seededRandom(seed); return Float64Array.from({ length: n }, () => scale * (2 * r() - 1)); };
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!; return s; };
@@ -211,6 +212,11 @@ describe('visualise on a tiny model', () => {
     await expect(ex.visualise('top')).rejects.toThrow(/target 'top' has no meaning here/);
     await expect(ex.visualise([])).rejects.toThrow(/at least one target/);
   });
+});
+
+it('the package entry exports the visualisation API', () => {
+  for (const name of ['visualise', 'VISUALISE_PRESETS', 'presetSettings', 'AbortError', 'ExplainerError']) expect(pkg, name).toHaveProperty(name);
+  expect(pkg.presetSettings('clear', 224, 224, 255)).toMatchObject({ parametrisation: 'fourier', jitter: 14 });
 });
 
 describe('visualise with the bundled model', () => {

@@ -23,7 +23,9 @@ export async function captionedSheet(items: { image: RgbImage; caption: string }
     const x = gap + (i % cols) * (cell + gap), y = gap + Math.floor(i / cols) * (cell + ch + gap);
     const picture = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw: { width: image.width, height: image.height, channels: 3 } })
       .resize(cell, cell, { fit: 'contain', background: BACKGROUND }).png().toBuffer();
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${cell}" height="${ch}"><text x="${cell / 2}" y="${Math.round(ch * 0.78)}" font-family="DejaVu Sans, sans-serif" font-size="${fontSize}" fill="#e8e8e8" text-anchor="middle">${escapeXml(caption)}</text></svg>`;
+    // a smaller font for captions that would not fit (DejaVu Sans: about 0.6 em a character)
+    const size = Math.max(6, Math.min(fontSize, Math.floor((cell - 4) / (0.62 * Math.max(1, caption.length)))));
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${cell}" height="${ch}"><text x="${cell / 2}" y="${Math.round(ch * 0.78)}" font-family="DejaVu Sans, sans-serif" font-size="${size}" fill="#e8e8e8" text-anchor="middle">${escapeXml(caption)}</text></svg>`;
     return [{ input: picture, left: x, top: y }, { input: Buffer.from(svg), left: x, top: y + cell }];
   }));
   return sharp({ create: { width, height, channels: 3, background: BACKGROUND } }).composite(tiles.flat()).png({ compressionLevel: 9, palette: opts.palette ?? false }).toBuffer();
