@@ -88,8 +88,8 @@ export async function visualiseCommand(o: VisualiseFlags, load: LoadOptions, mod
   const ex = await Explainer.load(model, load);
   try {
     if (o.target.length === 0) throw new Error("give one or more --target classes (index or label), or --target all");
-    const classes = o.target.flatMap((t) => (t === 'all' ? Array.from({ length: ex.classes }, (_, i) => i) : [ex.resolveTarget(t)]));
     if (o.target.includes('top')) throw new Error("--target top has no meaning for visualise (there is no image): give a class index or label");
+    const classes = o.target.flatMap((t) => (t === 'all' ? Array.from({ length: ex.classes }, (_, i) => i) : [ex.resolveTarget(t)]));
     const opts = visualiseOptions(o);
     const settings = resolveSettings(opts, ex.info.width, ex.info.height, 1); // bad options fail here, before any work
     const t0 = performance.now();
