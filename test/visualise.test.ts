@@ -120,8 +120,10 @@ describe('visualise on a tiny model', () => {
 
   it('paper preset: the score rises over the steps and ends far above its start; the image is at the model size', async () => {
     const progress: number[] = [];
-    // the tiny random network's gradients are small (|dS/dx| ~ 1e-3): a larger step than the default
-    const [r] = await ex.visualise('class3', { steps: 30, learningRate: 100, onProgress: (p) => progress.push(p.step) });
+    // the tiny random network's gradients are small (|dS/dx| ~ 1e-3): a larger step than the
+    // default, and a lambda small next to this tiny score and well inside SGD's stability bound
+    // (2 * step * lambda < 2; the default lambda 1e-2 would break it at this step)
+    const [r] = await ex.visualise('class3', { steps: 30, learningRate: 100, l2: 1e-5, onProgress: (p) => progress.push(p.step) });
     expect(r!.target).toEqual({ index: 3, label: 'class3' });
     expect(r!.scores).toHaveLength(30);
     expect(progress).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
