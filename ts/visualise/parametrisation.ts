@@ -44,9 +44,10 @@ export class PixelParametrisation implements Parametrisation {
   blur(p: Float64Array, sigma: number): void {
     const s = this.space, plane = new Float32Array(s.pixels);
     for (let r = 0; r < 3; r++) {
-      for (let i = 0; i < s.pixels; i++) plane[i] = p[s.index(r, i)]!;
+      const o = s.offset(r), st = s.stride;
+      for (let i = 0; i < s.pixels; i++) plane[i] = p[o + i * st]!;
       const b = gaussianBlur(plane, s.width, s.height, sigma);
-      for (let i = 0; i < s.pixels; i++) p[s.index(r, i)] = b[i]!;
+      for (let i = 0; i < s.pixels; i++) p[o + i * st] = b[i]!;
     }
   }
 }
@@ -92,27 +93,31 @@ export class FourierParametrisation implements Parametrisation {
       for (let j = 0; j < ns; j++) scaled[j] = p[r * ns + j]! * this.weight[j]!;
       this.spectrum.synthesise(scaled, 0, y, r * n);
     }
-    const C = this.decorrelate ? COLOR_MATRIX : null;
-    const sig = new Float64Array(3 * n), x = new Float64Array(s.length);
-    for (let i = 0; i < n; i++) {
-      const y0 = y[i]!, y1 = y[n + i]!, y2 = y[2 * n + i]!;
-      for (let r = 0; r < 3; r++) {
-        const z = C ? C[r]![0]! * y0 + C[r]![1]! * y1 + C[r]![2]! * y2 : y[r * n + i]!;
-        const v = 1 / (1 + Math.exp(-(z + this.centre[r]!)));
+    const C = this.decorrelate ? COLOR_MATRIX : [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+    const sig = new Float64Array(3 * n), x = new Float64Array(s.length), st = s.stride;
+    for (let r = 0; r < 3; r++) {
+      const [c0, c1, c2] = C[r]! as [number, number, number];
+      const centre = this.centre[r]!, k = s.k[r]!, mean = s.mean[r]!, o = s.offset(r);
+      for (let i = 0; i < n; i++) {
+        const z = c0 * y[i]! + c1 * y[n + i]! + c2 * y[2 * n + i]!;
+        const v = 1 / (1 + Math.exp(-(z + centre)));
         sig[r * n + i] = v;
-        x[s.index(r, i)] = s.k[r]! * (v - s.mean[r]!);
+        x[o + i * st] = k * (v - mean);
       }
     }
     return {
       x,
       backward: (dx) => {
         const dz = new Float64Array(3 * n);
-        for (let r = 0; r < 3; r++) for (let i = 0; i < n; i++) {
-          const v = sig[r * n + i]!;
-          dz[r * n + i] = s.k[r]! * dx[s.index(r, i)]! * v * (1 - v);
+        for (let r = 0; r < 3; r++) {
+          const k = s.k[r]!, o = s.offset(r);
+          for (let i = 0; i < n; i++) {
+            const v = sig[r * n + i]!;
+            dz[r * n + i] = k * dx[o + i * st]! * v * (1 - v);
+          }
         }
         let dy = dz;
-        if (C) {
+        if (this.decorrelate) {
           dy = new Float64Array(3 * n);
           for (let i = 0; i < n; i++) for (let j = 0; j < 3; j++) {
             dy[j * n + i] = C[0]![j]! * dz[i]! + C[1]![j]! * dz[n + i]! + C[2]![j]! * dz[2 * n + i]!;

@@ -31,7 +31,8 @@ export function tvPenalty(x: Float64Array, space: ImageSpace, weight: number, gr
     }
     // d/dx = d/du / k
     const c = weight / (pixels * space.k[r]!);
-    for (let i = 0; i < pixels; i++) grad[space.index(r, i)]! -= c * g[i]!;
+    const o = space.offset(r), st = space.stride;
+    for (let i = 0; i < pixels; i++) grad[o + i * st]! -= c * g[i]!;
   }
   return tv / pixels;
 }

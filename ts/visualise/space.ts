@@ -25,10 +25,20 @@ export class ImageSpace {
     this.mean = [0, 1, 2].map((r) => preset.mean[model(r)]! / (255 * preset.scale)) as [number, number, number];
   }
 
-  /** Index in the model tensor of RGB channel r at pixel i. */
+  /** Index in the model tensor of RGB channel r at pixel i: offset(r) + i * stride. */
   index(r: number, i: number): number {
+    return this.offset(r) + i * this.stride;
+  }
+
+  /** Where RGB channel r's plane starts in the model tensor. */
+  offset(r: number): number {
     const c = this.channel[r]!;
-    return this.layout === 'NCHW' ? c * this.pixels + i : i * 3 + c;
+    return this.layout === 'NCHW' ? c * this.pixels : c;
+  }
+
+  /** Distance between neighbouring pixels of one channel in the model tensor. */
+  get stride(): number {
+    return this.layout === 'NCHW' ? 1 : 3;
   }
 
   /** Mean of the three channel scales: one number for "model units per display unit". */
@@ -39,7 +49,8 @@ export class ImageSpace {
   /** RGB plane r of a model tensor, divided by k_r (display units), into out. */
   plane(x: Float64Array, r: number, out: Float64Array = new Float64Array(this.pixels)): Float64Array {
     const k = this.k[r]!;
-    for (let i = 0; i < this.pixels; i++) out[i] = x[this.index(r, i)]! / k;
+    const o = this.offset(r), st = this.stride;
+    for (let i = 0; i < this.pixels; i++) out[i] = x[o + i * st]! / k;
     return out;
   }
 }
