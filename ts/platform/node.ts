@@ -2,7 +2,7 @@
 // onnxruntime-web's wasm runtime), and the N-API addon with the WebAssembly core as fallback.
 import { readModelFile } from '../model-file.js';
 import { DEFAULT_MODEL } from '../default-model.js';
-import { readLabels } from '../labels.js';
+import { readLabels } from '../labels-file.js';
 import { decodeImage } from '../image/decode.js';
 import { resizeRgb } from '../image/resize.js';
 import { loadCore } from '../native/index.js';
