@@ -49,7 +49,7 @@ export async function serveStatic(root: string, opts: { isolated?: boolean; moun
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     get requests() { return state.requests; },
-    close: () => { server.closeAllConnections(); server.close(); },
+    close: () => { if (server.listening) { server.closeAllConnections(); server.close(); } },
   };
 }
 
