@@ -53,10 +53,10 @@ export async function createSession(gradientModel: Uint8Array, forwardModel: Uin
   if (runtime === 'wasm' || runtime === 'webgpu') ort.env.wasm.numThreads = opts.threads ?? defaultThreads;
   if (runtime === 'wasm') { options.executionProviders = ['wasm']; }
   if (runtime === 'webgpu') options.executionProviders = [WEBGPU_PROVIDER];
-  const [grad, fwd] = await Promise.all([
-    ort.InferenceSession.create(gradientModel, options),
-    ort.InferenceSession.create(forwardModel, options),
-  ]);
+  // onnxruntime-web's webgpu runtime creates one session at a time ("another WebGPU EP inference
+  // session is being created")
+  const grad = await ort.InferenceSession.create(gradientModel, options);
+  const fwd = await ort.InferenceSession.create(forwardModel, options);
   return {
     runtime,
     ...(fallbackReason ? { fallbackReason } : {}),
