@@ -6,8 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Explainer } from '../../ts/index.js';
-import { EXAMPLES, buildWeb, localiseInPage, openDemo, screenshot, waitState, WEB_DIST, type DemoPage, type PageResult } from './page.js';
-import { existsSync } from 'node:fs';
+import { EXAMPLES, buildWeb, localiseInPage, openDemo, removeBuild, screenshot, waitState, type DemoPage, type PageResult } from './page.js';
 
 const NAMES = ['dog.png', 'bird.png'];
 
@@ -24,11 +23,12 @@ function stats(a: PageResult, b: { raw: ArrayLike<number>; map: ArrayLike<number
 
 describe('webgpu (Chromium\'s software adapter) in the page', () => {
   let demo: DemoPage;
+  let dir: string;
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) await buildWeb();
-    demo = await openDemo();
+    dir = await buildWeb();
+    demo = await openDemo(dir);
   }, 180_000);
-  afterAll(async () => { await demo?.close(); });
+  afterAll(async () => { await demo?.close(); removeBuild(dir); });
 
   it('runs the bundled model\'s gradient model and matches wasm and onnxruntime-node', async () => {
     const gpu = await localiseInPage(demo.page, NAMES, 'webgpu');

@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Explainer, type LocaliseResult } from '../../ts/index.js';
 import { encodeModel } from '../../ts/onnx/codec.js';
 import { TestNet } from '../helpers/net.js';
-import { EXAMPLES, buildWeb, localiseInPage, openDemo, screenshot, waitState, type DemoPage, type PageResult } from './page.js';
+import { EXAMPLES, buildWeb, localiseInPage, openDemo, removeBuild, screenshot, waitState, type DemoPage, type PageResult } from './page.js';
+
+let dir: string | undefined;
+afterAll(() => removeBuild(dir));
 
 const NAMES = readdirSync(EXAMPLES).filter((f) => f.endsWith('.png')).sort();
 
@@ -64,9 +67,9 @@ describe('the browser build in Chromium equals Node', () => {
   let node: Map<string, LocaliseResult>;
   let demo: DemoPage;
   beforeAll(async () => {
-    await buildWeb();
+    dir = await buildWeb();
     node = await nodeResults('wasm');
-    demo = await openDemo();
+    demo = await openDemo(dir);
   }, 180_000);
   afterAll(async () => { await demo?.close(); });
 
@@ -152,7 +155,7 @@ describe('the browser build in Chromium equals Node', () => {
 
 describe('without cross-origin isolation (single-threaded wasm)', () => {
   let demo: DemoPage;
-  beforeAll(async () => { demo = await openDemo({ isolated: false }); }, 120_000);
+  beforeAll(async () => { dir ??= await buildWeb(); demo = await openDemo(dir, { isolated: false }); }, 120_000);
   afterAll(async () => { await demo?.close(); });
 
   it('still equals Node', async () => {

@@ -1,6 +1,7 @@
 // Shared by the page tests and bench/browser.mts: builds the demo page (web/ -> web/dist), serves
 // it and opens it in headless Chromium; runs the library inside the page.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium, serveStatic, type StaticServer } from './harness.js';
@@ -10,10 +11,15 @@ export const WEB_DIST = join(ROOT, 'web/dist');
 export const EXAMPLES = join(ROOT, 'examples');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
 
-/** Builds web/ into web/dist (as `npm run build:web` does). */
-export async function buildWeb(): Promise<void> {
+/**
+ * Builds web/ as `npm run build:web` does, into a fresh temporary directory (so that test files
+ * running side by side never serve a build another one is replacing); returns it.
+ */
+export async function buildWeb(): Promise<string> {
   const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
+  const outDir = mkdtempSync(join(tmpdir(), 'deepinside-web-'));
+  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
 }
 
 export interface DemoPage {
@@ -23,9 +29,9 @@ export interface DemoPage {
   close(): Promise<void>;
 }
 
-/** Opens the built demo (cross-origin isolated unless told otherwise) and waits for the bundled model. */
-export async function openDemo(opts: { isolated?: boolean } = {}): Promise<DemoPage> {
-  const server = await serveStatic(WEB_DIST, { isolated: opts.isolated, mounts: { '/examples/': EXAMPLES } });
+/** Opens a build of the demo (cross-origin isolated unless told otherwise) and waits for the bundled model. */
+export async function openDemo(dir: string, opts: { isolated?: boolean } = {}): Promise<DemoPage> {
+  const server = await serveStatic(dir, { isolated: opts.isolated, mounts: { '/examples/': EXAMPLES } });
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
@@ -33,6 +39,11 @@ export async function openDemo(opts: { isolated?: boolean } = {}): Promise<DemoP
   await page.goto(`${server.url}/`);
   await waitState(page, ['ready', 'error']);
   return { page, context, server, async close() { await browser.close(); server.close(); } };
+}
+
+/** Removes a build made by buildWeb(). */
+export function removeBuild(dir: string | undefined): void {
+  if (dir?.startsWith(tmpdir())) rmSync(dir, { recursive: true, force: true });
 }
 
 export async function waitState(page: Page, states: string[], timeout = 120_000): Promise<string> {
