@@ -30,8 +30,8 @@ export interface DemoPage {
 }
 
 /** Opens a build of the demo (cross-origin isolated unless told otherwise) and waits for the bundled model. */
-export async function openDemo(dir: string, opts: { isolated?: boolean } = {}): Promise<DemoPage> {
-  const server = await serveStatic(dir, { isolated: opts.isolated, mounts: { '/examples/': EXAMPLES } });
+export async function openDemo(dir: string, opts: { isolated?: boolean; mounts?: Record<string, string> } = {}): Promise<DemoPage> {
+  const server = await serveStatic(dir, { isolated: opts.isolated, mounts: { '/examples/': EXAMPLES, ...opts.mounts } });
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
