@@ -14,6 +14,8 @@ import { seededNormal } from './random.js';
 import { type ModelSession, type RuntimeName, createSession } from './runtime/session.js';
 import type { CoreChoice, LoadedCore } from './native/backend.js';
 import { type LocaliseOptions, type LocaliseResult, localise } from './localise.js';
+import { ExplainerError } from './errors.js';
+import { type VisualiseOptions, type VisualiseResult, visualise } from './visualise/index.js';
 
 export interface LoadOptions {
   /** preprocessing preset (default: the model's metadata 'deepinside.preset', else 'imagenet') */
@@ -90,7 +92,7 @@ export interface SaliencyOptions {
   noise?: number;
 }
 
-export class ExplainerError extends Error {}
+export { ExplainerError, AbortError } from './errors.js';
 
 interface Prepared {
   name: string;
@@ -322,6 +324,15 @@ export class Explainer {
 
   async close(): Promise<void> {
     await this.session.release();
+  }
+
+  /**
+   * Class model visualisation (the paper's section 2): per target class, the image that maximises
+   * S_c(I) - lambda ||I||^2 by gradient ascent from the zero image (preset 'paper'), or a regularised
+   * variant that reads better ('clear'); all targets in one batch per step. See ts/visualise/.
+   */
+  visualise(targets: Target | Target[], opts: VisualiseOptions = {}): Promise<VisualiseResult[]> {
+    return visualise(this, targets, opts);
   }
 }
 

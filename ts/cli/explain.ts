@@ -1,6 +1,7 @@
 // `deepinside explain`: the main job in one command. For each image: its top classes, the class
 // saliency map of the top class, and that class's mask and box (weakly supervised localisation);
-// PNG pictures and one JSON file per image, plus summary.json and a contact sheet summary.png.
+// PNG pictures and one JSON file per image, plus summary.json and a contact sheet summary.png;
+// then one class model visualisation (preset 'clear') per predicted class, and their grid.
 import { join } from 'node:path';
 import { Explainer, type LoadOptions } from '../explainer.js';
 import { decodeImage } from '../image/decode.js';
@@ -12,8 +13,9 @@ import { EXAMPLES_DIR } from '../default-model.js';
 import { expandImageArgs, stems, validateImages } from './inputs.js';
 import { progress } from './progress.js';
 import { localisationPicture, writeLocalisationImages, writeMapImages } from './outputs.js';
+import { classFileName, runVisualisation, writeVisualisations } from './visualise.js';
 
-export interface ExplainFlags { out: string; top: number; colormap: ColormapName; json?: boolean; maxPixels?: number }
+export interface ExplainFlags { out: string; top: number; colormap: ColormapName; json?: boolean; maxPixels?: number; visualise: boolean; visualiseSteps: number }
 
 export async function explainCommand(images: string[], o: ExplainFlags, load: LoadOptions, seg: LocaliseOptions, model?: string) {
   const files = await expandImageArgs(images.length ? images : [EXAMPLES_DIR]);
@@ -43,6 +45,17 @@ export async function explainCommand(images: string[], o: ExplainFlags, load: Lo
     bar.tick();
   }
   bar.stop();
+  // class model visualisation of each predicted class, all in one batch
+  const classes = [...new Set(summary.map((s) => s.target.index))];
+  let visualised: { classes: Awaited<ReturnType<typeof writeVisualisations>>; grid: string; settings: unknown; seconds: number } | null = null;
+  if (o.visualise && classes.length) {
+    const t0 = performance.now();
+    const results = await runVisualisation(ex, classes, { preset: 'clear', steps: o.visualiseSteps }, 'visualise', !o.json);
+    const grid = join(o.out, 'visualise.png');
+    visualised = { classes: await writeVisualisations(results, join(o.out, 'visualise'), grid), grid, settings: results[0]!.settings, seconds: (performance.now() - t0) / 1000 };
+    await writeFileAtomic(join(o.out, 'visualise.json'), JSON.stringify(visualised, null, 2));
+    for (const s of summary) Object.assign(s, { visualisation: join(o.out, 'visualise', `${classFileName(s.target.index, s.target.label)}.png`) });
+  }
   await ex.close();
   await writeFileAtomic(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2));
   await writeFileAtomic(join(o.out, 'summary.png'), await contactSheet(sheet));
@@ -52,4 +65,5 @@ export async function explainCommand(images: string[], o: ExplainFlags, load: Lo
     console.log(`${s.image}: ${top}; ${s.target.label} box ${JSON.stringify(s.box)}`);
   }
   console.log(`wrote ${summary.length} × (saliency, overlay, mask, box PNG + JSON), summary.json and summary.png to ${o.out}`);
+  if (visualised) console.log(`class model visualisations (style clear) of ${visualised.classes.length} predicted classes: ${join(o.out, 'visualise')}/, grid ${visualised.grid}, visualise.json (${visualised.seconds.toFixed(1)} s)`);
 }

@@ -16,6 +16,7 @@ import { classificationError, readAnnotations } from './dataset.js';
 import { evaluateCommand } from './evaluate.js';
 import { scenesCommand } from './scenes.js';
 import { explainCommand } from './explain.js';
+import { visualiseCommand, visualiseFlags } from './visualise.js';
 import type { LocaliseResult } from '../localise.js';
 import { type SegmentationFlags, segmentationOptions } from './segmentation.js';
 
@@ -222,7 +223,9 @@ export function buildProgram(): Command {
     .argument('[images...]', 'image files, directories or glob patterns (default: the bundled examples/)')
     .option('-k, --top <k>', 'classes to list per image', positiveInt, 5)
     .requiredOption('-o, --out <dir>', 'output directory')
-    .addOption(new Option('--colormap <name>', 'heatmap colours').choices(['viridis', 'jet']).default('viridis'))))
+    .addOption(new Option('--colormap <name>', 'heatmap colours').choices(['viridis', 'jet']).default('viridis'))
+    .option('--visualise-steps <n>', 'steps of the class model visualisation of each predicted class', positiveInt, 128)
+    .option('--no-visualise', 'skip the class model visualisations')))
     .action((images, o) => explainCommand(images, o, loadOptions(o), segmentationOptions(o), o.model));
 
   segmentationFlags(modelOptions(program.command('evaluate')
@@ -232,6 +235,11 @@ export function buildProgram(): Command {
     .option('--scene-seed <s>', 'seed of the --scenes benchmark', (v) => { const n = Number(v); if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer'); return n; }, 1000)
     .option('--limit <n>', 'use the first n images', positiveInt)))
     .action((o) => evaluateCommand(o, loadOptions(o)));
+  visualiseFlags(modelOptions(program.command('visualise')
+    .description("class model visualisation: the image that maximises a class score (the paper's section 2), one PNG per class, a grid and visualise.json")
+    .option('-t, --target <class...>', "class index or label (repeatable), or 'all'", [])
+    .requiredOption('-o, --out <dir>', 'output directory')))
+    .action((o) => visualiseCommand(o, loadOptions(o), o.model));
   program.addCommand(scenesCommand());
   return program;
 }
