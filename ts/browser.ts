@@ -16,6 +16,7 @@ export { type Labels, parseLabels } from './labels.js';
 export { type CoreChoice, type LoadedCore } from './native/backend.js';
 export { iou, maskIou, localised, localisationError, FIXED_BOXES } from './evaluation.js';
 export type { ModelInput, LabelsInput } from './platform/types.js';
+export { visualise, VISUALISE_PRESETS, presetSettings, resolveSettings as resolveVisualiseSettings, type VisualiseOptions, type VisualiseResult, type VisualiseSettings, type VisualiseProgress, type VisualisePresetName, type OptimizerName, type ParametrisationName, type GradientSource } from './visualise/index.js';
 
 /** The bundled model (URL of models/deepinside-scenes.onnx as the bundler emitted it). */
 export const DEFAULT_MODEL = DEFAULT_MODEL_URL.href;

@@ -3,7 +3,7 @@
 // localisation finds from the map alone — all computed in the page by deepinside's browser build.
 import * as deepinside from '../ts/browser.js';
 import type { Explainer, LoadOptions, LocaliseResult, PresetName, RgbImage, ImageInput } from '../ts/browser.js';
-import { mountVisualise } from './visualise-panel.js';
+import { mountVisualise, suggestClasses } from './visualise-panel.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ORT_FILES = new URL('./ort/', document.baseURI).href;
@@ -69,7 +69,7 @@ async function loadModel(): Promise<Explainer | null> {
     status(`${name}: ${ex.classes} classes, ${ex.info.width}×${ex.info.height} input, ${ex.preset.name} preset, ` +
       `runtime ${ex.runtime}${fallback}; loaded in ${Math.round(performance.now() - t0)} ms`, 'model-status');
     setState('ready');
-    mountVisualise($('visualise-body'), ex);
+    mountVisualise($('visualise-body'), ex, () => (demo.last ? demo.last.predictions.slice(0, 3).map((p) => p.index) : []));
     return ex;
   } catch (e) {
     demo.modelError = `${name}: ${errorText(e)}`;
@@ -106,6 +106,7 @@ async function processImage(input: ImageInput): Promise<LocaliseResult | null> {
     const [r] = await ex.localise({ ...image, channels: 3 }, { topK: 1 });
     demo.last = r!;
     draw(image, r!);
+    suggestClasses(r!.predictions.slice(0, 3).map((p) => p.label));
     status(`${name}: network ${r!.timings.networkMs.toFixed(0)} ms, segmentation ${r!.timings.segmentMs.toFixed(0)} ms`);
     setState('done');
     return r!;

@@ -3,13 +3,13 @@
 // the same top classes — with threaded wasm (cross-origin isolated) and single-threaded wasm; the
 // demo page processes picked images, says clearly what is wrong with a bad image or an unsupported
 // model, and keeps working offline. Screenshots go to test-artifacts/.
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Explainer, type LocaliseResult } from '../../ts/index.js';
 import { encodeModel } from '../../ts/onnx/codec.js';
 import { TestNet } from '../helpers/net.js';
-import { EXAMPLES, buildWeb, localiseInPage, openDemo, removeBuild, screenshot, waitState, type DemoPage, type PageResult } from './page.js';
+import { ARTIFACTS, EXAMPLES, buildWeb, localiseInPage, openDemo, removeBuild, screenshot, waitState, type DemoPage, type PageResult } from './page.js';
 
 let dir: string | undefined;
 afterAll(() => removeBuild(dir));
@@ -101,6 +101,40 @@ describe('the browser build in Chromium equals Node', () => {
     expect(await page.$$eval('#top li b', (els) => els.map((e) => e.textContent))).toEqual(node.get('dog.png')!.predictions.map((p) => p.label));
     await screenshot(page, 'demo-dog');
   }, 60_000);
+
+  it('draws class model visualisations live, with progress, and cancels', async () => {
+    const { page } = demo;
+    const panel = page.locator('#visualise-body');
+    await page.fill('#vis-classes', 'dog, 6');
+    await page.selectOption('#vis-preset', 'clear');
+    await page.fill('#vis-steps', '24');
+    await page.evaluate(() => {
+      const w = window as unknown as { visLog: { step: number; steps: number; drawn: boolean }[] };
+      w.visLog = [];
+      document.getElementById('visualise-body')!.addEventListener('visualise-progress', (e) => w.visLog.push((e as CustomEvent).detail));
+    });
+    await page.click('#vis-start');
+    await page.waitForFunction(() => document.getElementById('visualise-body')!.dataset.visState !== 'running', null, { timeout: 120_000, polling: 100 });
+    expect(await panel.getAttribute('data-vis-state')).toBe('done');
+    // live: every step reported, images redrawn before the last step
+    const log = await page.evaluate(() => (window as unknown as { visLog: { step: number; steps: number; drawn: boolean }[] }).visLog);
+    expect(log.map((e) => e.step)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(log.filter((e) => e.drawn && e.step < 24).length).toBeGreaterThan(0);
+    expect(await page.$$eval('#vis-images figcaption', (els) => els.map((e) => e.textContent))).toEqual([expect.stringMatching(/^dog: p = /), expect.stringMatching(/^elephant: p = /)]);
+    expect(await page.$$eval('#vis-images canvas', (els) => els.map((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]))).toEqual([[128, 128], [128, 128]]);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator('#visualise').screenshot({ path: join(ARTIFACTS, 'demo-visualise.png') });
+    // cancel a long run
+    await page.fill('#vis-steps', '2000');
+    await page.click('#vis-start');
+    await page.waitForFunction(() => (document.getElementById('vis-progress') as HTMLProgressElement).value >= 1, null, { timeout: 60_000, polling: 100 });
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-visualise-running.png'), fullPage: true });
+    await page.waitForFunction(() => (document.getElementById('vis-progress') as HTMLProgressElement).value >= 2, null, { timeout: 60_000, polling: 100 });
+    await page.click('#vis-cancel'); // the page stays responsive while it computes
+    await page.waitForFunction(() => document.getElementById('visualise-body')!.dataset.visState !== 'running', null, { timeout: 60_000, polling: 100 });
+    expect(await panel.getAttribute('data-vis-state')).toBe('cancelled');
+    expect(await page.textContent('#vis-status')).toMatch(/cancelled at step \d+/);
+  }, 180_000);
 
   it('an image that fails to decode gives a clear message', async () => {
     const { page } = demo;

@@ -70,6 +70,7 @@ export const platform: Platform = {
     }
     return { ort: m, runtime, defaultThreads };
   },
+  yieldToEventLoop: () => new Promise((resolve) => setTimeout(resolve, 0)),
   async loadCore(choice) {
     if (choice === 'native') throw new Error("backend 'native' (the N-API addon) is for Node; in a browser the core is WebAssembly ('wasm' or 'auto')");
     if (choice !== 'wasm' && choice !== 'auto') throw new TypeError(`choice must be 'native', 'wasm' or 'auto', got ${JSON.stringify(choice)}`);

@@ -33,6 +33,12 @@ export interface Platform {
   readonly defaultRuntime: RuntimeName;
   loadOrt(runtime: RuntimeName, opts: { wasmPaths?: string }): Promise<LoadedOrt>;
   loadCore(choice: CoreChoice): Promise<LoadedCore>;
+  /**
+   * Called after each runtime call. In a page, onnxruntime-web's wasm runtime computes on the main
+   * thread and its promises resolve as microtasks, so a loop of calls (visualise) would never let
+   * the page paint or take input; the browser platform yields a task here.
+   */
+  yieldToEventLoop?(): Promise<void>;
 }
 
 /** Bytes of a model given in memory, or null for a path/URL/Blob. */

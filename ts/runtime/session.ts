@@ -64,10 +64,12 @@ export async function createSession(gradientModel: Uint8Array, forwardModel: Uin
       const x = new ort.Tensor('float32', input, shape);
       if (!weights) {
         const out = await fwd.run({ [imageInput]: x });
+        await platform.yieldToEventLoop?.();
         return { scores: out['scores']!.data as Float32Array };
       }
       const w = new ort.Tensor('float32', weights, [shape[0]!, weights.length / shape[0]!]);
       const out = await grad.run({ [imageInput]: x, class_weights: w });
+      await platform.yieldToEventLoop?.();
       return { scores: out['scores']!.data as Float32Array, gradient: out['input_gradient']!.data as Float32Array };
     },
     async release() {
