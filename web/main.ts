@@ -16,7 +16,7 @@ const demo = {
   modelError: null as string | null,
   last: null as LocaliseResult | null,
   /** processes an image as the page does (for tests and the console) */
-  process: (input: ImageInput) => processImage(input),
+  process: (input: ImageInput, name?: string) => processImage(input, name),
 };
 Object.assign(window, { deepinside, demo, ORT_FILES });
 
@@ -90,7 +90,7 @@ $('model-file').addEventListener('change', () => { (document.querySelector('inpu
 
 // ---- images ----------------------------------------------------------------------------------
 
-async function processImage(input: ImageInput): Promise<LocaliseResult | null> {
+async function processImage(input: ImageInput, label?: string): Promise<LocaliseResult | null> {
   const ex = await loading;
   if (!ex) {
     showError(demo.modelError ? `This model cannot be used: ${demo.modelError}` : 'Load a model first.');
@@ -101,7 +101,7 @@ async function processImage(input: ImageInput): Promise<LocaliseResult | null> {
   showError(null);
   status('computing the saliency map and localising…');
   try {
-    const name = input instanceof File ? input.name : typeof input === 'string' ? input.split('/').pop()! : 'image';
+    const name = label ?? (input instanceof File ? input.name : typeof input === 'string' ? input.split('/').pop()! : 'image');
     const image = await deepinside.decodeImage(input, { name });
     const [r] = await ex.localise({ ...image, channels: 3 }, { topK: 1 });
     demo.last = r!;
@@ -173,7 +173,7 @@ for (const [path, url] of Object.entries(examples)) {
   b.dataset.example = name;
   b.innerHTML = `<img alt="">`;
   b.querySelector('img')!.src = url;
-  b.addEventListener('click', () => void processImage(url));
+  b.addEventListener('click', () => void processImage(url, name));
   $('examples').append(b);
 }
 

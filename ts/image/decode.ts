@@ -1,6 +1,7 @@
 // Image input in Node: files, encoded buffers (sharp) and raw pixel arrays, all decoded to 8-bit
 // RGB (HWC). Transparent pixels are flattened onto black (see types.ts).
 import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import sharp, { type Metadata } from 'sharp';
 import { type DecodeOptions, type ImageInput, type RgbImage, DEFAULT_MAX_PIXELS, ImageError, checkSize, decodeRaw, isRawImage } from './types.js';
 
@@ -8,9 +9,10 @@ export * from './types.js';
 
 export async function decodeImage(input: ImageInput, opts: DecodeOptions = {}): Promise<RgbImage> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (typeof input === 'string') {
-    const label = opts.name ?? input;
-    return decodeEncoded(await readImageFile(input, label), label, maxPixels);
+  if (typeof input === 'string' || (input instanceof URL && input.protocol === 'file:')) {
+    const path = typeof input === 'string' ? input : fileURLToPath(input);
+    const label = opts.name ?? path;
+    return decodeEncoded(await readImageFile(path, label), label, maxPixels);
   }
   if (input instanceof Uint8Array) {
     const label = opts.name ?? 'image buffer';
@@ -18,7 +20,7 @@ export async function decodeImage(input: ImageInput, opts: DecodeOptions = {}): 
     return decodeEncoded(input, label, maxPixels);
   }
   if (isRawImage(input)) return decodeRaw(input, opts.name ?? 'raw image', maxPixels);
-  throw new ImageError(`${opts.name ?? 'image'}: in Node an image is a file path, encoded bytes or raw pixels { data, width, height, channels } (Blobs, URLs and drawable images are for browsers)`);
+  throw new ImageError(`${opts.name ?? 'image'}: in Node an image is a file path or file: URL, encoded bytes or raw pixels { data, width, height, channels } (Blobs, http URLs and drawable images are for browsers)`);
 }
 
 async function readImageFile(path: string, label: string): Promise<Uint8Array> {
