@@ -62,3 +62,23 @@ describe('webgpu (Chromium\'s software adapter) in the page', () => {
     await screenshot(page, 'demo-webgpu-dog');
   }, 180_000);
 });
+
+describe('webgpu asked for where there is none', () => {
+  let demo: DemoPage;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await buildWeb();
+    demo = await openDemo(dir, { webgpu: false });
+  }, 180_000);
+  afterAll(async () => { await demo?.close(); removeBuild(dir); });
+
+  it('runs on wasm and says why', async () => {
+    const { page } = demo;
+    await page.selectOption('#runtime', 'webgpu');
+    expect(await waitState(page, ['ready', 'error'])).toBe('ready');
+    expect(await page.textContent('#model-status')).toMatch(/runtime wasm \(WebGPU unavailable: (no WebGPU adapter is available|this browser has no WebGPU)/);
+    const r = await localiseInPage(page, ['dog.png'], 'webgpu');
+    expect(r.runtime).toBe('wasm');
+    expect(r.fallback).toMatch(/no WebGPU/);
+  }, 120_000);
+});

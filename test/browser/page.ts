@@ -30,9 +30,9 @@ export interface DemoPage {
 }
 
 /** Opens a build of the demo (cross-origin isolated unless told otherwise) and waits for the bundled model. */
-export async function openDemo(dir: string, opts: { isolated?: boolean; mounts?: Record<string, string> } = {}): Promise<DemoPage> {
+export async function openDemo(dir: string, opts: { isolated?: boolean; mounts?: Record<string, string>; webgpu?: boolean } = {}): Promise<DemoPage> {
   const server = await serveStatic(dir, { isolated: opts.isolated, mounts: { '/examples/': EXAMPLES, ...opts.mounts } });
-  const browser = await launchChromium();
+  const browser = await launchChromium({ webgpu: opts.webgpu });
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
