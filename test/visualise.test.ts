@@ -10,6 +10,7 @@ import { prepareObjective } from '../ts/visualise/objective.js';
 import { ImageSpace, roll } from '../ts/visualise/space.js';
 import { seededRandom } from '../ts/random.js';
 import { CLASSES, SIZE, tinyClassifier } from './helpers/fixtures.js';
+import * as pkg from '../ts/index.js';
 
 const randoms = (n: number, seed: number, scale = 1) => { const r = seededRandom(seed); return Float64Array.from({ length: n }, () => scale * (2 * r() - 1)); };
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!; return s; };
@@ -119,8 +120,10 @@ describe('visualise on a tiny model', () => {
 
   it('paper preset: the score rises over the steps and ends far above its start; the image is at the model size', async () => {
     const progress: number[] = [];
-    // the tiny random network's gradients are small (|dS/dx| ~ 1e-3): a larger step than the default
-    const [r] = await ex.visualise('class3', { steps: 30, learningRate: 100, onProgress: (p) => progress.push(p.step) });
+    // the tiny random network's gradients are small (|dS/dx| ~ 1e-3): a larger step than the
+    // default, and a lambda small next to this tiny score and well inside SGD's stability bound
+    // (2 * step * lambda < 2; the default lambda 1e-2 would break it at this step)
+    const [r] = await ex.visualise('class3', { steps: 30, learningRate: 100, l2: 1e-5, onProgress: (p) => progress.push(p.step) });
     expect(r!.target).toEqual({ index: 3, label: 'class3' });
     expect(r!.scores).toHaveLength(30);
     expect(progress).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
@@ -211,6 +214,11 @@ describe('visualise on a tiny model', () => {
     await expect(ex.visualise('top')).rejects.toThrow(/target 'top' has no meaning here/);
     await expect(ex.visualise([])).rejects.toThrow(/at least one target/);
   });
+});
+
+it('the package entry exports the visualisation API', () => {
+  for (const name of ['visualise', 'VISUALISE_PRESETS', 'presetSettings', 'AbortError', 'ExplainerError']) expect(pkg, name).toHaveProperty(name);
+  expect(pkg.presetSettings('clear', 224, 224, 255)).toMatchObject({ parametrisation: 'fourier', jitter: 14 });
 });
 
 describe('visualise with the bundled model', () => {

@@ -224,7 +224,7 @@ export function buildProgram(): Command {
     .option('-k, --top <k>', 'classes to list per image', positiveInt, 5)
     .requiredOption('-o, --out <dir>', 'output directory')
     .addOption(new Option('--colormap <name>', 'heatmap colours').choices(['viridis', 'jet']).default('viridis'))
-    .option('--visualise-steps <n>', 'steps of the class model visualisation of each predicted class', positiveInt, 128)
+    .option('--visualise-steps <n>', 'steps of the class model visualisation of each predicted class', positiveInt, 96)
     .option('--no-visualise', 'skip the class model visualisations')))
     .action((images, o) => explainCommand(images, o, loadOptions(o), segmentationOptions(o), o.model));
 

@@ -33,8 +33,8 @@ function number(v: string): number {
 /** The visualisation flags (ranges are checked by the API, which names the option and value). */
 export const visualiseFlags = (cmd: Command) => cmd
   .addOption(new Option('--style <name>', "'paper': the paper's plain objective; 'clear': regularised for readable images").choices(VISUALISE_PRESETS as string[]).default('paper'))
-  .option('--steps <n>', 'gradient steps (default 200)', number)
-  .option('--lr <rate>', 'learning rate (default: paper: chosen from the first gradient; clear: 0.05 (Adam))', number)
+  .option('--steps <n>', 'gradient steps (default: paper 200, clear 128)', number)
+  .option('--lr <rate>', 'learning rate (default: paper: chosen from the first gradient; clear: 0.03 (Adam))', number)
   .option('--l2 <lambda>', "lambda of the paper's L2 penalty on the model's input tensor", number)
   .option('--tv <weight>', 'total variation weight (display units)', number)
   .option('--jitter <pixels>', 'random shifts of up to this many pixels each step', number)
@@ -67,7 +67,7 @@ export async function runVisualisation(ex: Explainer, classes: number[], opts: V
   }
 }
 
-/** DIR/<index>-<label>.png per result and DIR/../gridFile; returns the JSON record of each. */
+/** DIR/<index>-<label>.png per result (exact) and a captioned grid (a 256-colour preview) at gridPath; returns the JSON record of each. */
 export async function writeVisualisations(results: VisualiseResult[], dir: string, gridPath: string) {
   const records = [];
   for (const r of results) {
@@ -79,7 +79,7 @@ export async function writeVisualisations(results: VisualiseResult[], dir: strin
     });
   }
   const cell = Math.max(128, Math.min(224, results[0]!.image.width));
-  const grid = await captionedSheet(results.map((r) => ({ image: r.image, caption: `${r.target.label}${r.predicted.index === r.target.index ? '' : ` (→ ${r.predicted.label})`}` })), { cell, cols: Math.min(results.length, results.length > 12 ? 5 : 4) });
+  const grid = await captionedSheet(results.map((r) => ({ image: r.image, caption: `${r.target.label}${r.predicted.index === r.target.index ? '' : ` (→ ${r.predicted.label})`}` })), { cell, cols: Math.min(results.length, results.length > 12 ? 5 : 4), palette: true });
   await writeFileAtomic(gridPath, grid);
   return records;
 }
@@ -88,8 +88,8 @@ export async function visualiseCommand(o: VisualiseFlags, load: LoadOptions, mod
   const ex = await Explainer.load(model, load);
   try {
     if (o.target.length === 0) throw new Error("give one or more --target classes (index or label), or --target all");
-    const classes = o.target.flatMap((t) => (t === 'all' ? Array.from({ length: ex.classes }, (_, i) => i) : [ex.resolveTarget(t)]));
     if (o.target.includes('top')) throw new Error("--target top has no meaning for visualise (there is no image): give a class index or label");
+    const classes = o.target.flatMap((t) => (t === 'all' ? Array.from({ length: ex.classes }, (_, i) => i) : [ex.resolveTarget(t)]));
     const opts = visualiseOptions(o);
     const settings = resolveSettings(opts, ex.info.width, ex.info.height, 1); // bad options fail here, before any work
     const t0 = performance.now();

@@ -14,6 +14,7 @@ export class ComplexFft {
   private readonly wRe: Float64Array;
   private readonly wIm: Float64Array;
   private readonly acc: Float64Array;
+  private readonly sums: Float64Array;
 
   constructor(n: number) {
     if (!Number.isInteger(n) || n < 1) throw new Error(`ComplexFft: length must be a positive integer, got ${n}`);
@@ -33,6 +34,7 @@ export class ComplexFft {
     }
     this.wRe = new Float64Array(n); this.wIm = new Float64Array(n);
     this.acc = new Float64Array(2 * Math.max(1, ...factorise(n)));
+    this.sums = new Float64Array(4 * Math.max(1, ...factorise(n)));
   }
 
   /**
@@ -58,14 +60,22 @@ export class ComplexFft {
           }
         }
       } else {
-        const acc = this.acc;
+        // odd radix p: pairs j, p - j share a cosine, x_j w^{jr} + x_{p-j} w^{-jr} = a c + i s d
+        // with a = x_j + x_{p-j}, d = x_j - x_{p-j}, c + i s = w^{jr}: half the multiplications
+        const acc = this.acc, half = (p - 1) >> 1, sums = this.sums;
         for (let k = 0; k < m; k++) for (let q = 0; q < s; q++) {
+          const i0 = q + s * k, x0r = xr[i0]!, x0i = xi[i0]!;
+          for (let j = 1; j <= half; j++) {
+            const ia = q + s * (k + j * m), ib = q + s * (k + (p - j) * m);
+            sums[4 * j] = xr[ia]! + xr[ib]!; sums[4 * j + 1] = xi[ia]! + xi[ib]!;
+            sums[4 * j + 2] = xr[ia]! - xr[ib]!; sums[4 * j + 3] = xi[ia]! - xi[ib]!;
+          }
           for (let r = 0; r < p; r++) {
-            let sr = 0, sim = 0;
-            for (let j = 0; j < p; j++) {
-              const t = (j * r) % p, c = oCos[t]!, si = sign * oSin[t]!;
-              const idx = q + s * (k + j * m), vr = xr[idx]!, vi = xi[idx]!;
-              sr += vr * c - vi * si; sim += vr * si + vi * c;
+            let sr = x0r, sim = x0i;
+            for (let j = 1, t = r; j <= half; j++, t = (t + r) % p) {
+              const c = oCos[t]!, si = sign * oSin[t]!;
+              sr += sums[4 * j]! * c - si * sums[4 * j + 3]!;
+              sim += sums[4 * j + 1]! * c + si * sums[4 * j + 2]!;
             }
             acc[2 * r] = sr; acc[2 * r + 1] = sim;
           }
