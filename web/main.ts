@@ -46,6 +46,9 @@ async function loadModel(): Promise<Explainer | null> {
   showError(null);
   const old = demo.explainer;
   demo.explainer = null;
+  // the results and the visualisation panel belong to the model being replaced
+  $('results').hidden = true;
+  $('visualise-body').innerHTML = '<p class="small">Load a model to visualise its classes.</p>';
   await old?.close();
   const choice = (document.querySelector('input[name=model]:checked') as HTMLInputElement).value;
   const file = $<HTMLInputElement>('model-file').files?.[0];
@@ -72,7 +75,8 @@ async function loadModel(): Promise<Explainer | null> {
     mountVisualise($('visualise-body'), ex, () => (demo.last ? demo.last.predictions.slice(0, 3).map((p) => p.index) : []));
     return ex;
   } catch (e) {
-    demo.modelError = `${name}: ${errorText(e)}`;
+    const message = errorText(e);
+    demo.modelError = message.startsWith(`${name}:`) ? message : `${name}: ${message}`;
     status('no model loaded', 'model-status');
     showError(`This model cannot be used: ${demo.modelError}`);
     setState('error');
