@@ -40,8 +40,12 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 // ---- the model -------------------------------------------------------------------------------
 
 let loading: Promise<Explainer | null> = Promise.resolve(null);
+let generation = 0;
 
-async function loadModel(): Promise<Explainer | null> {
+/** Loads the chosen model after any load in progress; a newer choice supersedes this one. */
+async function loadModel(previous: Promise<unknown>, mine: number): Promise<Explainer | null> {
+  await previous.catch(() => null);
+  if (mine !== generation) return null;
   setState('loading-model');
   showError(null);
   const old = demo.explainer;
@@ -85,12 +89,16 @@ async function loadModel(): Promise<Explainer | null> {
 }
 
 function reload() {
-  loading = loadModel();
+  setState('loading-model');
+  loading = loadModel(loading, ++generation);
 }
 
-for (const id of ['model-file', 'labels-file', 'preset', 'runtime']) $(id).addEventListener('change', reload);
+for (const id of ['labels-file', 'preset', 'runtime']) $(id).addEventListener('change', reload);
 for (const r of document.querySelectorAll('input[name=model]')) r.addEventListener('change', reload);
-$('model-file').addEventListener('change', () => { (document.querySelector('input[name=model][value=file]') as HTMLInputElement).checked = true; });
+$('model-file').addEventListener('change', () => {
+  (document.querySelector('input[name=model][value=file]') as HTMLInputElement).checked = true;
+  reload();
+});
 
 // ---- images ----------------------------------------------------------------------------------
 

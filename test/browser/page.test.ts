@@ -3,13 +3,13 @@
 // the same top classes — with threaded wasm (cross-origin isolated) and single-threaded wasm; the
 // demo page processes picked images, says clearly what is wrong with a bad image or an unsupported
 // model, and keeps working offline. Screenshots go to test-artifacts/.
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Explainer, type LocaliseResult } from '../../ts/index.js';
 import { encodeModel } from '../../ts/onnx/codec.js';
 import { TestNet } from '../helpers/net.js';
-import { ARTIFACTS, EXAMPLES, buildWeb, localiseInPage, openDemo, removeBuild, screenshot, waitState, type DemoPage, type PageResult } from './page.js';
+import { ARTIFACTS, EXAMPLES, ROOT, buildWeb, localiseInPage, openDemo, removeBuild, screenshot, waitState, type DemoPage, type PageResult } from './page.js';
 
 let dir: string | undefined;
 afterAll(() => removeBuild(dir));
@@ -135,6 +135,36 @@ describe('the browser build in Chromium equals Node', () => {
     expect(await panel.getAttribute('data-vis-state')).toBe('cancelled');
     expect(await page.textContent('#vis-status')).toMatch(/cancelled at step \d+/);
   }, 180_000);
+
+  it('takes a dropped image, and a model file from disk with a preset and a labels file', async () => {
+    const { page } = demo;
+    // a drop of a File, as the browser delivers one
+    await page.evaluate(async () => {
+      const blob = await (await fetch('examples/pizza.png')).blob();
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], 'pizza.png', { type: 'image/png' }));
+      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    expect(await waitState(page, ['done', 'error'])).toBe('done');
+    expect(await page.textContent('#top li b')).toBe(node.get('pizza.png')!.predictions[0]!.label);
+    // the bundled model's file, opened from disk, with its labels upper-cased from a file
+    const labels = readFileSync(join(ROOT, 'models/labels.txt'), 'utf8').toUpperCase();
+    await page.setInputFiles('#labels-file', { name: 'labels.txt', mimeType: 'text/plain', buffer: Buffer.from(labels) });
+    await waitState(page, ['ready', 'error']);
+    await page.selectOption('#preset', 'imagenet');
+    await waitState(page, ['ready', 'error']);
+    await page.setInputFiles('#model-file', join(ROOT, 'models/deepinside-scenes.onnx'));
+    expect(await waitState(page, ['ready', 'error'])).toBe('ready');
+    expect(await page.textContent('#model-status')).toMatch(/^deepinside-scenes\.onnx: 20 classes, 128×128 input, imagenet preset/);
+    await page.click('#examples button[data-example="pizza.png"]');
+    expect(await waitState(page, ['done', 'error'])).toBe('done');
+    expect(await page.textContent('#top li b')).toBe(node.get('pizza.png')!.predictions[0]!.label.toUpperCase());
+    await screenshot(page, 'demo-model-from-disk');
+    // back to the bundled model, without the labels file
+    await page.setInputFiles('#labels-file', []);
+    await page.check('input[name=model][value=bundled]');
+    expect(await waitState(page, ['ready', 'error'])).toBe('ready');
+  }, 120_000);
 
   it('an image that fails to decode gives a clear message', async () => {
     const { page } = demo;
