@@ -1,18 +1,18 @@
 // The public API: load a classifier once, then classify images and compute their class saliency
 // maps (Simonyan et al. 2014, section 3: M = max over channels of |dS_c/dI|).
-import { readModelFile } from './model-file.js';
-import { DEFAULT_MODEL } from './default-model.js';
+import { platform } from './platform/current.js';
+import type { LabelsInput, ModelInput } from './platform/types.js';
 import { type GradifyInfo, forwardOnly, gradify } from './graph/gradify.js';
 import type { Model } from './graph/ir.js';
 import { decodeModel, encodeModel } from './onnx/codec.js';
-import { type Labels, labelsFromMetadata, readLabels } from './labels.js';
-import { type ImageInput, type RgbImage, decodeImage, DEFAULT_MAX_PIXELS } from './image/decode.js';
-import { type CropRect, type ResizeMode, mapToSource, resizeRgb } from './image/resize.js';
+import { type Labels, labelsFromMetadata } from './labels.js';
+import { type ImageInput, type RgbImage, DEFAULT_MAX_PIXELS } from './image/types.js';
+import { type CropRect, type ResizeMode, mapToSource } from './image/geometry.js';
 import { type Preset, type PresetName, getPreset, toTensorData } from './image/preprocess.js';
 import { normaliseForDisplay } from './image/colormap.js';
 import { seededNormal } from './random.js';
 import { type ModelSession, type RuntimeName, createSession } from './runtime/session.js';
-import { type CoreChoice, type LoadedCore, loadCore } from './native/index.js';
+import type { CoreChoice, LoadedCore } from './native/backend.js';
 import { type LocaliseOptions, type LocaliseResult, RECOMMENDABLE, localise, segmentationSettings } from './localise.js';
 import { ExplainerError } from './errors.js';
 import { type VisualiseOptions, type VisualiseResult, visualise } from './visualise/index.js';
@@ -20,10 +20,13 @@ import { type VisualiseOptions, type VisualiseResult, visualise } from './visual
 export interface LoadOptions {
   /** preprocessing preset (default: the model's metadata 'deepinside.preset', else 'imagenet') */
   preset?: PresetName;
-  /** labels file; default: labels in the model's metadata, else class numbers */
-  labels?: string | Labels;
+  /** labels file (a path in Node; a URL or Blob/File in a browser); default: labels in the model's metadata, else class numbers */
+  labels?: LabelsInput | Labels;
+  /** 'node' (onnxruntime-node, Node's default), 'wasm' (onnxruntime-web, a browser's default) or 'webgpu' (browser; wasm where no adapter is available) */
   runtime?: RuntimeName;
   threads?: number;
+  /** browser: where onnxruntime-web's .wasm/.mjs files are served (default: where its module is) */
+  wasmPaths?: string;
   /** name of the image input, when the model has several float inputs */
   imageInput?: string;
   /** [height, width] for models whose image size is dynamic (default 224x224) */
@@ -121,27 +124,36 @@ export class Explainer {
     readonly localiseDefaults: LocaliseOptions = {},
   ) {}
 
-  /** Loads an ONNX classifier (a file or its bytes; default: the bundled scenes model). */
-  static async load(model: string | Uint8Array = DEFAULT_MODEL, opts: LoadOptions = {}): Promise<Explainer> {
-    const source = typeof model === 'string' ? model : 'model buffer';
-    const bytes = typeof model === 'string' ? await readModelFile(model) : model;
+  /**
+   * Loads an ONNX classifier (default: the bundled scenes model): a file path or its bytes, and in a
+   * browser also a URL or a Blob/File.
+   */
+  static async load(model: ModelInput = platform.defaultModel(), opts: LoadOptions = {}): Promise<Explainer> {
+    const { bytes, source } = await platform.readModel(model);
     const decoded = decodeModel(bytes, source);
     const { model: gm, info } = gradify(decoded, { imageInput: opts.imageInput, inputSize: opts.inputSize ?? defaultSize(decoded, opts.imageInput) });
     const spatial = info.layout === 'NCHW' ? info.imageShape.slice(2) : info.imageShape.slice(1, 3);
     const [height, width] = spatial;
     if (typeof height !== 'number' || typeof width !== 'number') throw new ExplainerError(`${source}: the image size is not static`);
     const presetName = opts.preset ?? (decoded.metadata['deepinside.preset'] as PresetName | undefined) ?? 'imagenet';
-    const labels = typeof opts.labels === 'string' ? await readLabels(opts.labels) : opts.labels ?? labelsFromMetadata(decoded.metadata);
+    const labelsFile = isLabelsInput(opts.labels) ? opts.labels : undefined;
+    const labels = labelsFile !== undefined ? await platform.readLabels(labelsFile) : (opts.labels as Labels | undefined) ?? labelsFromMetadata(decoded.metadata);
     if (labels && labels.names.length !== info.classes) {
-      throw new ExplainerError(`${typeof opts.labels === 'string' ? opts.labels : 'labels'}: ${labels.names.length} labels for a model with ${info.classes} classes`);
+      const name = typeof labelsFile === 'string' ? labelsFile : labelsFile instanceof Blob ? (labelsFile as File).name || 'labels' : labelsFile ? String(labelsFile) : 'labels';
+      throw new ExplainerError(`${name}: ${labels.names.length} labels for a model with ${info.classes} classes`);
     }
-    const session = await createSession(encodeModel(gm), encodeModel(forwardOnly(gm)), info.imageInput, { runtime: opts.runtime, threads: opts.threads });
+    const session = await createSession(encodeModel(gm), encodeModel(forwardOnly(gm)), info.imageInput, { runtime: opts.runtime, threads: opts.threads, wasmPaths: opts.wasmPaths });
     const localiseDefaults = recommendedLocalisation(decoded.metadata, source);
     return new Explainer({ ...info, width, height, source }, getPreset(presetName), labels, session, opts, gm, localiseDefaults);
   }
 
   get runtime(): RuntimeName {
     return this.session.runtime;
+  }
+
+  /** why the runtime asked for is not the one that runs (webgpu without an adapter), if so */
+  get runtimeFallbackReason(): string | undefined {
+    return this.session.fallbackReason;
   }
 
   get classes(): number {
@@ -168,9 +180,9 @@ export class Explainer {
 
   private async prepare(input: ImageInput, index: number): Promise<Prepared> {
     const t0 = performance.now();
-    const name = typeof input === 'string' ? input : `image ${index}`;
-    const img: RgbImage = await decodeImage(input, { maxPixels: this.opts.maxPixels ?? DEFAULT_MAX_PIXELS, name });
-    const { image, crop } = await resizeRgb(img, this.info.width, this.info.height, this.opts.resize ?? 'stretch');
+    const name = typeof input === 'string' ? input : input instanceof URL ? input.href : input instanceof Blob && (input as File).name ? (input as File).name : `image ${index}`;
+    const img: RgbImage = await platform.decodeImage(input, { maxPixels: this.opts.maxPixels ?? DEFAULT_MAX_PIXELS, name });
+    const { image, crop } = await platform.resizeRgb(img, this.info.width, this.info.height, this.opts.resize ?? 'stretch');
     const tensor = toTensorData([image], this.preset, this.info.layout);
     return { name, input: image, tensor, crop, sourceWidth: img.width, sourceHeight: img.height, decodeMs: performance.now() - t0 };
   }
@@ -309,7 +321,7 @@ export class Explainer {
 
   /** The segmentation core localise() uses (loaded on first use), and why it fell back, if it did. */
   loadCore(): Promise<LoadedCore> {
-    this.core ??= loadCore(this.opts.backend ?? 'auto');
+    this.core ??= platform.loadCore(this.opts.backend ?? 'auto');
     return this.core;
   }
 
@@ -363,6 +375,10 @@ function noisy(t: Float32Array, noise: number, seed: number): Float32Array {
   for (const v of t) { if (v < lo) lo = v; if (v > hi) hi = v; }
   const sd = noise * (hi - lo), normal = seededNormal(seed);
   return Float32Array.from(t, (v) => v + sd * normal());
+}
+
+function isLabelsInput(x: unknown): x is LabelsInput {
+  return typeof x === 'string' || x instanceof URL || (typeof Blob !== 'undefined' && x instanceof Blob);
 }
 
 function oneHot(n: number, i: number): Float32Array {

@@ -4,7 +4,8 @@ export { localise, segment, PAPER_SETTINGS, PAPER_OPTIONS, DEFAULT_SETTINGS, typ
 export { DEFAULT_MODEL, EXAMPLES_DIR } from './default-model.js';
 export { type ImageInput, type RawImage, type RgbImage, ImageError, decodeImage } from './image/decode.js';
 export { type PresetName, type Preset, getPreset, PRESET_NAMES } from './image/preprocess.js';
-export { type Labels, parseLabels, readLabels } from './labels.js';
+export { type Labels, parseLabels } from './labels.js';
+export { readLabels } from './labels-file.js';
 export { type CoreChoice, type LoadedCore, loadCore, cudaStatus, type CudaStatus } from './native/index.js';
 export { iou, maskIou, localised, localisationError, FIXED_BOXES } from './evaluation.js';
 export { createSceneGenerator, writeSceneDataset, sceneSeed, type Scene, type SceneGenerator } from './scenes/index.js';

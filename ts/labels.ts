@@ -1,7 +1,6 @@
 // Class labels: from a labels file (one per line, optionally "n01440764 tench, Tinca tinca" as in
-// synset_words.txt, or a JSON array) or from the model's metadata.
-import { readFile } from 'node:fs/promises';
-
+// synset_words.txt, or a JSON array) or from the model's metadata. Reading a file is per platform
+// (labels-file.ts in Node).
 export interface Labels {
   /** short display names ("tench") */
   names: string[];
@@ -28,14 +27,6 @@ export function parseLabels(text: string, source: string): Labels {
     names.push((m ? m[2]! : line.trim()).split(',')[0]!.trim());
   }
   return { names, ids };
-}
-
-export async function readLabels(path: string): Promise<Labels> {
-  let text: string;
-  try { text = await readFile(path, 'utf8'); } catch (e) {
-    throw new Error(`${path}: cannot read the labels file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseLabels(text, path);
 }
 
 /** Labels stored in ONNX metadata under 'labels' (JSON array or newline-separated), if any. */

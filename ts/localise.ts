@@ -3,8 +3,8 @@
 // background one; GrabCut labels every pixel; the largest connected foreground component is the
 // object mask and its bounding box the localisation.
 import { type ClassSaliency, type Explainer, type SaliencyOptions, type SaliencyResult, DEFAULT_NOISE } from './explainer.js';
-import type { ImageInput, RgbImage } from './image/decode.js';
-import type { CropRect } from './image/resize.js';
+import type { ImageInput, RgbImage } from './image/types.js';
+import type { CropRect } from './image/geometry.js';
 import type { CoreBackend } from './native/backend.js';
 import { gaussianBlur } from './image/blur.js';
 import { close } from './image/morphology.js';

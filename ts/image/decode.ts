@@ -1,53 +1,26 @@
-// Image input: files, encoded buffers and raw pixel arrays, all decoded to 8-bit RGB (HWC).
-// Transparent pixels are flattened onto BLACK (colour * alpha), so a fully transparent
-// region reads as zero signal rather than as a bright white area the model might respond to.
+// Image input in Node: files, encoded buffers (sharp) and raw pixel arrays, all decoded to 8-bit
+// RGB (HWC). Transparent pixels are flattened onto black (see types.ts).
 import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import sharp, { type Metadata } from 'sharp';
+import { type DecodeOptions, type ImageInput, type RgbImage, DEFAULT_MAX_PIXELS, ImageError, checkSize, decodeRaw, isRawImage } from './types.js';
 
-export interface RawImage {
-  data: Uint8Array | Uint8ClampedArray;
-  width: number;
-  height: number;
-  channels: 3 | 4;
-}
-
-export type ImageInput = string | Uint8Array | RawImage;
-
-/** 8-bit RGB, row-major, channels interleaved (HWC). */
-export interface RgbImage {
-  data: Uint8Array;
-  width: number;
-  height: number;
-}
-
-export interface DecodeOptions {
-  /** Largest accepted width * height. */
-  maxPixels?: number;
-  /** Name used in error messages instead of the path / "image buffer". */
-  name?: string;
-}
-
-export const DEFAULT_MAX_PIXELS = 50_000_000;
-
-export class ImageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ImageError';
-  }
-}
+export * from './types.js';
 
 export async function decodeImage(input: ImageInput, opts: DecodeOptions = {}): Promise<RgbImage> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (typeof input === 'string') {
-    const label = opts.name ?? input;
-    return decodeEncoded(await readImageFile(input, label), label, maxPixels);
+  if (typeof input === 'string' || (input instanceof URL && input.protocol === 'file:')) {
+    const path = typeof input === 'string' ? input : fileURLToPath(input);
+    const label = opts.name ?? path;
+    return decodeEncoded(await readImageFile(path, label), label, maxPixels);
   }
   if (input instanceof Uint8Array) {
     const label = opts.name ?? 'image buffer';
     if (input.length === 0) throw new ImageError(`${label}: empty buffer, no image data`);
     return decodeEncoded(input, label, maxPixels);
   }
-  return decodeRaw(input, opts.name ?? 'raw image', maxPixels);
+  if (isRawImage(input)) return decodeRaw(input, opts.name ?? 'raw image', maxPixels);
+  throw new ImageError(`${opts.name ?? 'image'}: in Node an image is a file path or file: URL, encoded bytes or raw pixels { data, width, height, channels } (Blobs, http URLs and drawable images are for browsers)`);
 }
 
 async function readImageFile(path: string, label: string): Promise<Uint8Array> {
@@ -62,15 +35,6 @@ async function readImageFile(path: string, label: string): Promise<Uint8Array> {
     if (code === 'ENOENT') throw new ImageError(`${label}: file not found`);
     if (code === 'EACCES') throw new ImageError(`${label}: permission denied`);
     throw new ImageError(`${label}: cannot read file (${(e as Error).message})`);
-  }
-}
-
-function checkSize(width: number, height: number, maxPixels: number, label: string): void {
-  if (!(width > 0 && height > 0)) throw new ImageError(`${label}: image has zero size (${width}x${height})`);
-  if (width * height > maxPixels) {
-    throw new ImageError(
-      `${label}: image is ${width}x${height} = ${width * height} pixels, over the limit of ${maxPixels} pixels`,
-    );
   }
 }
 
@@ -112,28 +76,3 @@ function sharpError(e: unknown, label: string): ImageError {
   return new ImageError(`${label}: cannot decode image (${detail})`);
 }
 
-function decodeRaw(raw: RawImage, label: string, maxPixels: number): RgbImage {
-  const { data, width, height, channels } = raw;
-  if (channels !== 3 && channels !== 4) throw new ImageError(`${label}: raw channels must be 3 or 4, got ${channels}`);
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
-    throw new ImageError(`${label}: raw width and height must be non-negative integers, got ${width}x${height}`);
-  }
-  checkSize(width, height, maxPixels, label);
-  const expected = width * height * channels;
-  if (data.length !== expected) {
-    throw new ImageError(
-      `${label}: raw data has ${data.length} bytes but ${width}x${height}x${channels} needs ${expected}`,
-    );
-  }
-  const n = width * height;
-  const out = new Uint8Array(n * 3);
-  if (channels === 3) {
-    out.set(data);
-  } else {
-    for (let i = 0; i < n; i++) {
-      const a = data[i * 4 + 3];
-      for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round((data[i * 4 + c] * a) / 255); // onto black
-    }
-  }
-  return { data: out, width, height };
-}

@@ -237,3 +237,11 @@ export function grabcutParams(defaults: GrabCutParams, params: unknown): GrabCut
   }
   return p;
 }
+
+export type CoreChoice = 'native' | 'wasm' | 'auto';
+
+export interface LoadedCore {
+  core: CoreBackend;
+  /** with 'auto', why the addon was not used (the loader's message) */
+  fallbackReason?: string;
+}

@@ -2,18 +2,11 @@
 // WebAssembly build of the same sources (bit-identical results).
 import { loadNativeBackend } from './native.js';
 import { loadWasmBackend } from './wasm.js';
-import type { CoreBackend } from './backend.js';
+import type { CoreChoice, LoadedCore } from './backend.js';
 
 export * from './backend.js';
 export { NativeLoadError, addonCandidates, cudaStatus, type CudaStatus } from './native.js';
 
-export type CoreChoice = 'native' | 'wasm' | 'auto';
-
-export interface LoadedCore {
-  core: CoreBackend;
-  /** with 'auto', why the addon was not used (the loader's message) */
-  fallbackReason?: string;
-}
 
 /**
  * Loads the core. 'native' throws NativeLoadError when the addon cannot be loaded; 'wasm' always

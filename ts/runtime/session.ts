@@ -1,5 +1,6 @@
 // Runs a gradient model on one of the ONNX runtimes and says which one ran.
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import { platform } from '../platform/current.js';
 
 export type RuntimeName = 'node' | 'wasm' | 'webgpu';
 
@@ -17,26 +18,27 @@ export interface RunOutputs {
 
 export interface ModelSession {
   readonly runtime: RuntimeName;
+  /** why the runtime asked for is not the one that runs (webgpu unavailable in a page) */
+  readonly fallbackReason?: string;
   /** Runs the forward pass only (scores), or scores and gradient when weights are given. */
   run(input: Float32Array, shape: number[], weights?: Float32Array): Promise<RunOutputs>;
   release(): Promise<void>;
 }
 
-interface OrtModule {
+/** What deepinside uses of onnxruntime-node and onnxruntime-web (platform/*.ts load them). */
+export interface OrtModule {
   InferenceSession: { create(bytes: Uint8Array, opts?: InferenceSession.SessionOptions): Promise<InferenceSession> };
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => Tensor;
-  env: { wasm: { numThreads?: number } };
-}
-
-async function loadOrt(runtime: RuntimeName): Promise<OrtModule> {
-  if (runtime === 'node') return (await import('onnxruntime-node')) as unknown as OrtModule;
-  return (await import('onnxruntime-web')) as unknown as OrtModule;
+  env: { wasm: { numThreads?: number; wasmPaths?: string } };
 }
 
 export interface SessionOptions {
+  /** default: 'node' in Node, 'wasm' in a browser; 'webgpu' falls back to 'wasm' where no adapter is available */
   runtime?: RuntimeName;
-  /** intra-op threads (default: 2 on node, 1 for wasm in Node) */
+  /** intra-op threads (default: 2 on node, 1 for wasm in Node; in a page up to 4 when cross-origin isolated, else 1) */
   threads?: number;
+  /** browser: where onnxruntime-web's .wasm/.mjs files are served (default: where its module is) */
+  wasmPaths?: string;
 }
 
 /**
@@ -44,27 +46,30 @@ export interface SessionOptions {
  * classification and 'top' targets, so that those pay no backward pass.
  */
 export async function createSession(gradientModel: Uint8Array, forwardModel: Uint8Array, imageInput: string, opts: SessionOptions = {}): Promise<ModelSession> {
-  const runtime = opts.runtime ?? 'node';
-  const ort = await loadOrt(runtime);
+  const { ort, runtime, fallbackReason, defaultThreads } = await platform.loadOrt(opts.runtime ?? platform.defaultRuntime, { wasmPaths: opts.wasmPaths });
   // errors only: shape-merge warnings about the rewritten graph are expected and not the user's concern
   const options: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 3 };
   if (runtime === 'node') options.intraOpNumThreads = opts.threads ?? 2;
-  if (runtime === 'wasm') { ort.env.wasm.numThreads = opts.threads ?? 1; options.executionProviders = ['wasm']; }
+  if (runtime === 'wasm' || runtime === 'webgpu') ort.env.wasm.numThreads = opts.threads ?? defaultThreads;
+  if (runtime === 'wasm') { options.executionProviders = ['wasm']; }
   if (runtime === 'webgpu') options.executionProviders = [WEBGPU_PROVIDER];
-  const [grad, fwd] = await Promise.all([
-    ort.InferenceSession.create(gradientModel, options),
-    ort.InferenceSession.create(forwardModel, options),
-  ]);
+  // onnxruntime-web's webgpu runtime creates one session at a time ("another WebGPU EP inference
+  // session is being created")
+  const grad = await ort.InferenceSession.create(gradientModel, options);
+  const fwd = await ort.InferenceSession.create(forwardModel, options);
   return {
     runtime,
+    ...(fallbackReason ? { fallbackReason } : {}),
     async run(input, shape, weights) {
       const x = new ort.Tensor('float32', input, shape);
       if (!weights) {
         const out = await fwd.run({ [imageInput]: x });
+        await platform.yieldToEventLoop?.();
         return { scores: out['scores']!.data as Float32Array };
       }
       const w = new ort.Tensor('float32', weights, [shape[0]!, weights.length / shape[0]!]);
       const out = await grad.run({ [imageInput]: x, class_weights: w });
+      await platform.yieldToEventLoop?.();
       return { scores: out['scores']!.data as Float32Array, gradient: out['input_gradient']!.data as Float32Array };
     },
     async release() {

@@ -91,7 +91,10 @@ export async function visualise(source: GradientSource, targets: number | string
       steppers[t]!.step(params[t]!, ev.gradient, rates[t]!);
     });
     if (s.blurEvery > 0 && s.blurSigma > 0 && (step + 1) % s.blurEvery === 0 && step + 1 < s.steps) for (const p of params) param.blur(p, s.blurSigma);
-    opts.onProgress?.({ step: step + 1, steps: s.steps, scores: traces.map((tr) => tr[tr.length - 1]!) });
+    opts.onProgress?.({
+      step: step + 1, steps: s.steps, scores: traces.map((tr) => tr[tr.length - 1]!),
+      images: () => params.map((p) => fromTensorData(Float32Array.from(param.render(p).x), width, height, source.preset, layout)),
+    });
   }
   aborted(s.steps);
 

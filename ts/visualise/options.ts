@@ -2,6 +2,7 @@
 // error naming the option and its value.
 import { ExplainerError } from '../errors.js';
 import type { ParametrisationName } from './parametrisation.js';
+import type { RgbImage } from '../image/types.js';
 
 export type VisualisePresetName = 'paper' | 'clear';
 export const VISUALISE_PRESETS: readonly VisualisePresetName[] = ['paper', 'clear'];
@@ -13,6 +14,8 @@ export interface VisualiseProgress {
   steps: number;
   /** the current class score S_c of each target, in the order of the targets */
   scores: number[];
+  /** the current images, in the order of the targets, rendered when called (to draw the ascent live) */
+  images: () => RgbImage[];
 }
 
 export interface VisualiseOptions {
