@@ -1,9 +1,8 @@
 // The CLI end to end, and every kind of bad input: a clear message, a non-zero exit, no output files.
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli.js';
 import { TestNet } from './helpers/net.js';
 import { CLASSES, sceneImage, tempDir, tinyClassifier, writeFixture } from './helpers/fixtures.js';
 import { encodeModel } from '../ts/onnx/codec.js';
@@ -11,18 +10,6 @@ import { decodeModel } from '../ts/onnx/codec.js';
 import { encodePng } from '../ts/image/encode.js';
 import { Explainer } from '../ts/explainer.js';
 
-const run = promisify(execFile);
-const BIN = ['--import', 'tsx', join(import.meta.dirname, '../ts/cli/bin.ts')];
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [...BIN, ...args], { cwd: import.meta.dirname });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('deepinside CLI', () => {
   let dir: string, model: string, png: string, jpg: string, labels: string;

@@ -1,25 +1,12 @@
 // `deepinside visualise` and the visualisations `explain` adds, end to end; bad options fail with a
 // clear message, a non-zero exit and no output.
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli.js';
 import { CLASSES, SIZE, sceneImage, tempDir, tinyClassifier, writeFixture } from './helpers/fixtures.js';
 
-const run = promisify(execFile);
-const BIN = ['--import', 'tsx', join(import.meta.dirname, '../ts/cli/bin.ts')];
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [...BIN, ...args], { cwd: import.meta.dirname });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('deepinside visualise', () => {
   let dir: string, model: string, labels: string;

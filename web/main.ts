@@ -4,6 +4,7 @@
 import * as deepinside from '../ts/browser.js';
 import type { Explainer, LoadOptions, LocaliseResult, PresetName, RgbImage, ImageInput } from '../ts/browser.js';
 import { mountVisualise, suggestClasses } from './visualise-panel.js';
+import { drawRgb } from './canvas.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ORT_FILES = new URL('./ort/', document.baseURI).href;
@@ -131,17 +132,7 @@ async function processImage(input: ImageInput, label?: string): Promise<Localise
 }
 
 function toCanvas(id: string, img: RgbImage) {
-  const c = $<HTMLCanvasElement>(id);
-  c.width = img.width;
-  c.height = img.height;
-  const rgba = new ImageData(img.width, img.height);
-  for (let i = 0, n = img.width * img.height; i < n; i++) {
-    rgba.data[i * 4] = img.data[i * 3]!;
-    rgba.data[i * 4 + 1] = img.data[i * 3 + 1]!;
-    rgba.data[i * 4 + 2] = img.data[i * 3 + 2]!;
-    rgba.data[i * 4 + 3] = 255;
-  }
-  c.getContext('2d')!.putImageData(rgba, 0, 0);
+  drawRgb($<HTMLCanvasElement>(id), img);
 }
 
 function draw(image: RgbImage, r: LocaliseResult) {

@@ -2,7 +2,8 @@
 // and a preset, and watch each class's image emerge step by step, with a progress bar and a
 // cancel button (an AbortSignal). Each step dispatches a 'visualise-progress' event on the panel
 // ({ step, steps, drawn }).
-import type { Explainer, RgbImage, VisualisePresetName } from '../ts/browser.js';
+import type { Explainer, VisualisePresetName } from '../ts/browser.js';
+import { drawRgb } from './canvas.js';
 
 type VisState = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
 
@@ -71,13 +72,13 @@ export function mountVisualise(root: HTMLElement, explainer: Explainer, suggeste
           const redraw = now - last > REDRAW_MS || p.step === p.steps;
           if (redraw) {
             last = now;
-            p.images().forEach((img, i) => draw(canvases[i]!, img));
+            p.images().forEach((img, i) => drawRgb(canvases[i]!, img));
           }
           root.dispatchEvent(new CustomEvent('visualise-progress', { detail: { step: p.step, steps: p.steps, drawn: redraw } }));
         },
       });
       results.forEach((r, i) => {
-        draw(canvases[i]!, r.image);
+        drawRgb(canvases[i]!, r.image);
         canvases[i]!.parentElement!.querySelector('figcaption')!.textContent =
           `${r.target.label}: p = ${(100 * r.probability).toFixed(1)}%${r.predicted.index === r.target.index ? '' : ` (seen as ${r.predicted.label})`}`;
       });
@@ -97,15 +98,3 @@ export function suggestClasses(labels: string[]): void {
   if (input && !current) input.value = labels.join(', ');
 }
 
-function draw(canvas: HTMLCanvasElement, img: RgbImage) {
-  canvas.width = img.width;
-  canvas.height = img.height;
-  const rgba = new ImageData(img.width, img.height);
-  for (let i = 0, n = img.width * img.height; i < n; i++) {
-    rgba.data[i * 4] = img.data[i * 3]!;
-    rgba.data[i * 4 + 1] = img.data[i * 3 + 1]!;
-    rgba.data[i * 4 + 2] = img.data[i * 3 + 2]!;
-    rgba.data[i * 4 + 3] = 255;
-  }
-  canvas.getContext('2d')!.putImageData(rgba, 0, 0);
-}
