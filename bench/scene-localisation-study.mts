@@ -1,0 +1,55 @@
+// Which localise() settings suit the bundled model? On held-out generated scenes, localises each
+// scene's true class under several map and segmentation settings and prints, per row, the share of
+// boxes with IoU >= 0.5 against the exact box, and the mean mask IoU against the exact mask.
+// npx tsx bench/scene-localisation-study.mts [--count 150] [--seed 1000] [--model M]
+// (the figures in models/MODEL.md, "Localisation settings"; one run, same scenes for every row)
+import { parseArgs } from 'node:util';
+import { createSceneGenerator, sceneSeed } from '../ts/scenes/index.js';
+import { Explainer, type SaliencyResult } from '../ts/explainer.js';
+import { segment, PAPER_SETTINGS, DEFAULT_SETTINGS, type LocaliseOptions } from '../ts/localise.js';
+import { iou, maskIou } from '../ts/evaluation.js';
+
+const { values } = parseArgs({ options: { count: { type: 'string', default: '150' }, seed: { type: 'string', default: '1000' }, model: { type: 'string' } } });
+const N = Number(values.count), SEED = Number(values.seed);
+
+const SG8 = { samples: 8, noise: 0.1 }, BEST = { ...SG8, smoothing: 4, boxFrom: 'largest' } as const;
+// every row spells out the settings it changes from the library defaults (DEFAULT_SETTINGS, one pass)
+const rows: [string, LocaliseOptions][] = [
+  ['single pass, the paper', { ...PAPER_SETTINGS }],
+  ['single pass, library defaults', {}],
+  ['single pass, smoothing 4', { smoothing: 4 }],
+  ['single pass, largest component', { boxFrom: 'largest' }],
+  ['SmoothGrad 8, library defaults', { ...SG8 }],
+  ['SmoothGrad 8, smoothing 4, largest (recommended)', BEST],
+  ['SmoothGrad 16, smoothing 4, largest', { ...BEST, samples: 16 }],
+  ['SmoothGrad 16 noise 0.2, smoothing 4, largest', { ...BEST, samples: 16, noise: 0.2 }],
+  ['SmoothGrad 16 noise 0.05, smoothing 4, largest', { ...BEST, samples: 16, noise: 0.05 }],
+  ['  recommended, fg seeds q97', { ...BEST, fgQuantile: 0.97 }],
+  ['  recommended, bg seeds q50', { ...BEST, bgQuantile: 0.5 }],
+  ['  recommended, 10 iterations', { ...BEST, iterations: 10 }],
+  ['  recommended, gamma 100', { ...BEST, gamma: 100 }],
+  ['  recommended, models from the seeds', { ...BEST, modelsFromSeeds: true }],
+];
+
+const gen = createSceneGenerator({ split: 'test', size: 128 });
+const ex = await Explainer.load(values.model);
+const { core } = await ex.loadCore();
+const hits = rows.map(() => ({ box: 0, mask: 0 }));
+for (let i = 0; i < N; i++) {
+  const s = await gen.generate(sceneSeed(SEED, i));
+  const image = { data: s.rgb, width: s.width, height: s.height, channels: 3 as const };
+  const maps = new Map<string, SaliencyResult>(); // one map per (samples, noise)
+  for (const [r, [, opts]] of rows.entries()) {
+    const samples = opts.samples ?? 1, noise = opts.noise ?? 0.1, key = `${samples}/${noise}`;
+    if (!maps.has(key)) maps.set(key, (await ex.saliency(image, { target: s.classIndex, samples, noise }))[0]!);
+    const m = maps.get(key)!;
+    const seg = segment(core, m.input, m.maps[0]!, { ...DEFAULT_SETTINGS, downsample: 1, ...opts }, m.crop);
+    if (seg.box && iou(seg.box, s.box) >= 0.5) hits[r]!.box++;
+    hits[r]!.mask += maskIou(seg.mask, s.mask);
+  }
+  if (i % 25 === 24) process.stderr.write(`${i + 1}/${N} scenes\n`);
+}
+console.log(`${N} held-out scenes (test split, sceneSeed(${SEED}, i)), ${ex.info.source}, the true class's map, core ${core.name}\n`);
+console.log(`| settings | box IoU >= 0.5 | mean mask IoU |\n|---|---|---|`);
+rows.forEach(([name], r) => console.log(`| ${name} | ${(100 * hits[r]!.box / N).toFixed(1)}% | ${(hits[r]!.mask / N).toFixed(3)} |`));
+await ex.close();
