@@ -101,6 +101,12 @@ const variants: [string, LocaliseOptions][] = values.only === 'batch2' ? [
 ] : values.only === 'batch6' ? [
   ['  defaults, downsample 2', { smoothing: 2, boxFrom: 'all', downsample: 2 }],
   ['  defaults, downsample 2, smoothing 1', { smoothing: 1, boxFrom: 'all', downsample: 2 }],
+] : values.only === 'batch7' ? [
+  // with --samples 8 --cache (SmoothGrad maps): the bundled model's recommended settings on SqueezeNet
+  ['  smoothing 2, all foreground', { smoothing: 2, boxFrom: 'all' }],
+  ['  smoothing 4, largest component', { smoothing: 4, boxFrom: 'largest' }],
+  ['  smoothing 4, all foreground', { smoothing: 4, boxFrom: 'all' }],
+  ['  smoothing 3, largest component', { smoothing: 3, boxFrom: 'largest' }],
 ] : values.only === 'batch3' ? [
   ['  smoothing 2, all foreground, fg q90', { smoothing: 2, boxFrom: 'all', fgQuantile: 0.9 }],
   ['  smoothing 2, all foreground, bg q50', { smoothing: 2, boxFrom: 'all', bgQuantile: 0.5 }],
