@@ -241,26 +241,48 @@ Napi::Value GmmLogLik(const Napi::CallbackInfo &info) {
 
 // ---- maxflowGrid(width, height, connectivity, source, sink, edges): { label, flow } ------------
 
+// The arguments of a grid max-flow, (width, height, connectivity, source, sink, edges) from
+// info[first] on, with the capacity lengths checked for `batch` grids laid out one after another
+// (batch 0: the single grid of maxflowGrid). total: the pixels of all grids, 0 when the dimensions
+// or the batch are ones the core will reject (it then names the problem).
+struct GridArgs {
+  int width, height, connectivity;
+  View<float> source, sink, edges;
+  size_t total;
+};
+
+GridArgs gridArgs(const Napi::CallbackInfo &info, size_t first, int batch) {
+  Napi::Env env = info.Env();
+  int width = intArg(env, info[first], "width");
+  int height = intArg(env, info[first + 1], "height");
+  int connectivity = intArg(env, info[first + 2], "connectivity");
+  if (connectivity != 4 && connectivity != 8)
+    rangeError(env, "connectivity must be 4 or 8, got " + std::to_string(connectivity));
+  GridArgs a{width, height, connectivity, typedArg<float>(env, info[first + 3], "source"),
+             typedArg<float>(env, info[first + 4], "sink"), typedArg<float>(env, info[first + 5], "edges"), 0};
+  size_t n = pixelsWithinLimits(width, height);
+  if (!n || batch < 0) return a;
+  const std::string per = connectivity == 4 ? "2" : "4", conn = "connectivity " + std::to_string(connectivity);
+  std::string wh, edgesWhat;
+  if (batch == 0) {
+    a.total = n;
+    wh = "width*height (" + dims(width, height) + ")";
+    edgesWhat = per + "*width*height (" + dims(width, height) + ", " + conn + ")";
+  } else {
+    a.total = size_t(uint64_t(batch) * uint64_t(n));
+    wh = "batch*width*height (" + std::to_string(batch) + "x" + dims(width, height) + ")";
+    edgesWhat = per + "*" + wh + ", " + conn;
+  }
+  checkLength(env, a.source.length, a.total, "source", wh);
+  checkLength(env, a.sink.length, a.total, "sink", wh);
+  checkLength(env, a.edges.length, a.total * (connectivity == 4 ? 2 : 4), "edges", edgesWhat);
+  return a;
+}
+
 Napi::Value MaxflowGrid(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   needArgs(info, 6, "maxflowGrid");
-  int width = intArg(env, info[0], "width");
-  int height = intArg(env, info[1], "height");
-  int connectivity = intArg(env, info[2], "connectivity");
-  if (connectivity != 4 && connectivity != 8)
-    rangeError(env, "connectivity must be 4 or 8, got " + std::to_string(connectivity));
-  auto source = typedArg<float>(env, info[3], "source");
-  auto sink = typedArg<float>(env, info[4], "sink");
-  auto edges = typedArg<float>(env, info[5], "edges");
-  size_t n = pixelsWithinLimits(width, height);
-  if (n) {
-    std::string wh = "width*height (" + dims(width, height) + ")";
-    checkLength(env, source.length, n, "source", wh);
-    checkLength(env, sink.length, n, "sink", wh);
-    checkLength(env, edges.length, n * (connectivity == 4 ? 2 : 4), "edges",
-                std::string(connectivity == 4 ? "2" : "4") + "*width*height (" + dims(width, height) +
-                    ", connectivity " + std::to_string(connectivity) + ")");
-  }
+  const auto [width, height, connectivity, source, sink, edges, n] = gridArgs(info, 0, 0);
   std::vector<uint8_t> label(n ? n : 1);
   double flow = 0;
   check(env, di_maxflow_grid(width, height, connectivity, source.data, sink.data, edges.data, label.data(), &flow),
@@ -463,25 +485,8 @@ Napi::Value CudaMaxflowGridBatch(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   needArgs(info, 7, "cudaMaxflowGridBatch");
   int batch = intArg(env, info[0], "batch");
-  int width = intArg(env, info[1], "width");
-  int height = intArg(env, info[2], "height");
-  int connectivity = intArg(env, info[3], "connectivity");
-  if (connectivity != 4 && connectivity != 8)
-    rangeError(env, "connectivity must be 4 or 8, got " + std::to_string(connectivity));
-  auto source = typedArg<float>(env, info[4], "source");
-  auto sink = typedArg<float>(env, info[5], "sink");
-  auto edges = typedArg<float>(env, info[6], "edges");
-  size_t n = pixelsWithinLimits(width, height);
-  size_t total = 0;  // 0: dimensions or batch the core will reject
-  if (n && batch >= 1) {
-    const uint64_t t = uint64_t(batch) * uint64_t(n);
-    std::string wh = "batch*width*height (" + std::to_string(batch) + "x" + dims(width, height) + ")";
-    checkLength(env, source.length, size_t(t), "source", wh);
-    checkLength(env, sink.length, size_t(t), "sink", wh);
-    checkLength(env, edges.length, size_t(t) * (connectivity == 4 ? 2 : 4), "edges",
-                std::string(connectivity == 4 ? "2" : "4") + "*" + wh + ", connectivity " + std::to_string(connectivity));
-    total = size_t(t);
-  }
+  // batch < 1: no lengths to check, the core rejects the batch
+  const auto [width, height, connectivity, source, sink, edges, total] = gridArgs(info, 1, batch >= 1 ? batch : -1);
   std::vector<uint8_t> label(total ? total : 1);
   std::vector<double> flow(total ? size_t(batch) : 1);
   check(env,

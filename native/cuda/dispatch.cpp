@@ -22,9 +22,6 @@ namespace {
 /* Largest batch*pixels accepted in one call. */
 const size_t MAX_BATCH_SAMPLES = static_cast<size_t>(1) << 30;
 
-const int DX[4] = {1, 0, 1, -1};
-const int DY[4] = {0, 1, 1, 1};
-
 /* 1 when usable, else sets DI_E_UNAVAILABLE's message for fn and returns 0 */
 bool device_ready(const char *fn) {
   char why[256];
@@ -122,49 +119,15 @@ int gmm_batch_checked(int batch, size_t n, const float *samples, const di_gmm *f
 #endif
 }
 
-int check_caps(const char *fn, const char *name, const float *v, size_t n, size_t per_grid) {
-  for (size_t i = 0; i < n; ++i) {
-    if (!std::isfinite(v[i]))
-      return di::fail(DI_E_VALUE, "%s: %s[%zu] (grid %zu, pixel %zu) is %g, not finite", fn, name, i, i / per_grid,
-                      i % per_grid, v[i]);
-    if (v[i] < 0.0f)
-      return di::fail(DI_E_ARGUMENT, "%s: %s[%zu] (grid %zu, pixel %zu) is %g, capacities must be >= 0", fn, name, i,
-                      i / per_grid, i % per_grid, v[i]);
-  }
-  return DI_OK;
-}
-
 int maxflow_batch_checked(int batch, int width, int height, int connectivity, const float *source_cap,
                           const float *sink_cap, const float *edge_cap, uint8_t *label, double *flow) {
   const char *fn = "di_cuda_maxflow_grid_batch";
   if (int rc = di::check_image_size(fn, width, height)) return rc;
   const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
   if (int rc = check_batch(fn, batch, n)) return rc;
-  if (connectivity != 4 && connectivity != 8)
-    return di::fail(DI_E_ARGUMENT, "%s: connectivity must be 4 or 8, got %d", fn, connectivity);
-  if (!source_cap) return di::fail(DI_E_ARGUMENT, "%s: source_cap is NULL", fn);
-  if (!sink_cap) return di::fail(DI_E_ARGUMENT, "%s: sink_cap is NULL", fn);
-  if (!edge_cap) return di::fail(DI_E_ARGUMENT, "%s: edge_cap is NULL", fn);
-  if (!label) return di::fail(DI_E_ARGUMENT, "%s: label is NULL", fn);
-  if (!flow) return di::fail(DI_E_ARGUMENT, "%s: flow is NULL", fn);
-  const size_t total = static_cast<size_t>(batch) * n;
-  if (int rc = check_caps(fn, "source_cap", source_cap, total, n)) return rc;
-  if (int rc = check_caps(fn, "sink_cap", sink_cap, total, n)) return rc;
-  /* edge entries that point outside the grid are ignored, so they are not checked either */
-  const int half = connectivity / 2;
-  for (int b = 0; b < batch; ++b)
-    for (int y = 0; y < height; ++y)
-      for (int x = 0; x < width; ++x)
-        for (int d = 0; d < half; ++d) {
-          const int nx = x + DX[d], ny = y + DY[d];
-          if (nx < 0 || nx >= width || ny >= height) continue;
-          const size_t e = half * (static_cast<size_t>(b) * n + static_cast<size_t>(y) * width + x) + d;
-          const float v = edge_cap[e];
-          if (!std::isfinite(v))
-            return di::fail(DI_E_VALUE, "%s: edge_cap[%zu] (grid %d) is %g, not finite", fn, e, b, v);
-          if (v < 0.0f)
-            return di::fail(DI_E_ARGUMENT, "%s: edge_cap[%zu] (grid %d) is %g, capacities must be >= 0", fn, e, b, v);
-        }
+  if (int rc = di::check_maxflow_args(fn, batch, true, width, height, connectivity, source_cap, sink_cap, edge_cap,
+                                      label, flow))
+    return rc;
   if (!device_ready(fn)) return DI_E_UNAVAILABLE;
 #ifdef DEEPINSIDE_HAVE_CUDA
   char err[512] = "";

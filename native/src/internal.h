@@ -45,6 +45,13 @@ int internal_error(const char *fn, const char *what) noexcept;
 int check_image_size(const char *fn, int width, int height);
 int check_count(const char *fn, const char *name, size_t n);
 
+/* The grid max-flow's argument checks, after check_image_size (and the caller's own batch check):
+   connectivity, NULL pointers, and finite, non-negative capacities of `batch` grids laid out one
+   after another. `batched` names the grid and pixel of a bad value in the message. maxflow.cpp. */
+int check_maxflow_args(const char *fn, int batch, bool batched, int width, int height, int connectivity,
+                       const float *source_cap, const float *sink_cap, const float *edge_cap, const uint8_t *label,
+                       const double *flow);
+
 /* ---- math.cpp: deterministic elementary functions ---- */
 
 double det_exp(double x); /* e^x, |error| < 2 ulp, same bits on every IEEE-754 platform */

@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 
 #include "internal.h"
@@ -445,6 +446,18 @@ void BK<ND>::resolve(const float *source_cap, const float *sink_cap, const float
   labels(label);
 }
 
+/* finite, non-negative capacities; `batched` names grid and pixel of a bad one */
+int check_caps(const char *fn, const char *name, const float *v, size_t n, size_t per_grid, bool batched) {
+  for (size_t i = 0; i < n; ++i) {
+    if (std::isfinite(v[i]) && v[i] >= 0.0f) continue;
+    char where[64] = "";
+    if (batched) std::snprintf(where, sizeof where, " (grid %zu, pixel %zu)", i / per_grid, i % per_grid);
+    if (!std::isfinite(v[i])) return di::fail(DI_E_VALUE, "%s: %s[%zu]%s is %g, not finite", fn, name, i, where, v[i]);
+    return di::fail(DI_E_ARGUMENT, "%s: %s[%zu]%s is %g, capacities must be >= 0", fn, name, i, where, v[i]);
+  }
+  return DI_OK;
+}
+
 } // namespace
 
 namespace di {
@@ -498,45 +511,51 @@ double cut_capacity(int width, int height, int connectivity, const float *source
   return c;
 }
 
+
+int check_maxflow_args(const char *fn, int batch, bool batched, int width, int height, int connectivity,
+                       const float *source_cap, const float *sink_cap, const float *edge_cap, const uint8_t *label,
+                       const double *flow) {
+  if (connectivity != 4 && connectivity != 8)
+    return fail(DI_E_ARGUMENT, "%s: connectivity must be 4 or 8, got %d", fn, connectivity);
+  if (!source_cap) return fail(DI_E_ARGUMENT, "%s: source_cap is NULL", fn);
+  if (!sink_cap) return fail(DI_E_ARGUMENT, "%s: sink_cap is NULL", fn);
+  if (!edge_cap) return fail(DI_E_ARGUMENT, "%s: edge_cap is NULL", fn);
+  if (!label) return fail(DI_E_ARGUMENT, "%s: label is NULL", fn);
+  if (!flow) return fail(DI_E_ARGUMENT, "%s: flow is NULL", fn);
+  const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
+  const size_t total = static_cast<size_t>(batch) * n;
+  if (int rc = check_caps(fn, "source_cap", source_cap, total, n, batched)) return rc;
+  if (int rc = check_caps(fn, "sink_cap", sink_cap, total, n, batched)) return rc;
+  /* edge entries that point outside the grid are ignored, so they are not checked either */
+  const int half = connectivity / 2;
+  for (int b = 0; b < batch; ++b)
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x)
+        for (int d = 0; d < half; ++d) {
+          const int nx = x + DX[d], ny = y + DY[d];
+          if (nx < 0 || nx >= width || ny >= height) continue;
+          const size_t e = static_cast<size_t>(half) * (static_cast<size_t>(b) * n + static_cast<size_t>(y) * width + x) + d;
+          const float v = edge_cap[e];
+          if (std::isfinite(v) && v >= 0.0f) continue;
+          char where[32] = "";
+          if (batched) std::snprintf(where, sizeof where, " (grid %d)", b);
+          if (!std::isfinite(v)) return fail(DI_E_VALUE, "%s: edge_cap[%zu]%s is %g, not finite", fn, e, where, v);
+          return fail(DI_E_ARGUMENT, "%s: edge_cap[%zu]%s is %g, capacities must be >= 0", fn, e, where, v);
+        }
+  return DI_OK;
+}
+
 } // namespace di
 
 namespace {
-
-int check_caps(const char *fn, const char *name, const float *v, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    if (!std::isfinite(v[i])) return di::fail(DI_E_VALUE, "%s: %s[%zu] is %g, not finite", fn, name, i, v[i]);
-    if (v[i] < 0.0f) return di::fail(DI_E_ARGUMENT, "%s: %s[%zu] is %g, capacities must be >= 0", fn, name, i, v[i]);
-  }
-  return DI_OK;
-}
 
 int maxflow_checked(int width, int height, int connectivity, const float *source_cap, const float *sink_cap,
                     const float *edge_cap, uint8_t *label, double *flow) {
   const char *fn = "di_maxflow_grid";
   if (int rc = di::check_image_size(fn, width, height)) return rc;
-  if (connectivity != 4 && connectivity != 8)
-    return di::fail(DI_E_ARGUMENT, "%s: connectivity must be 4 or 8, got %d", fn, connectivity);
-  if (!source_cap) return di::fail(DI_E_ARGUMENT, "%s: source_cap is NULL", fn);
-  if (!sink_cap) return di::fail(DI_E_ARGUMENT, "%s: sink_cap is NULL", fn);
-  if (!edge_cap) return di::fail(DI_E_ARGUMENT, "%s: edge_cap is NULL", fn);
-  if (!label) return di::fail(DI_E_ARGUMENT, "%s: label is NULL", fn);
-  if (!flow) return di::fail(DI_E_ARGUMENT, "%s: flow is NULL", fn);
-  const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
-  if (int rc = check_caps(fn, "source_cap", source_cap, n)) return rc;
-  if (int rc = check_caps(fn, "sink_cap", sink_cap, n)) return rc;
-  /* edge entries that point outside the grid are ignored, so they are not checked either */
-  const int half = connectivity / 2;
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x)
-      for (int d = 0; d < half; ++d) {
-        const int nx = x + DX[d], ny = y + DY[d];
-        if (nx < 0 || nx >= width || ny >= height) continue;
-        const size_t e = static_cast<size_t>(half) * (static_cast<size_t>(y) * width + x) + d;
-        const float v = edge_cap[e];
-        if (!std::isfinite(v)) return di::fail(DI_E_VALUE, "%s: edge_cap[%zu] is %g, not finite", fn, e, v);
-        if (v < 0.0f)
-          return di::fail(DI_E_ARGUMENT, "%s: edge_cap[%zu] is %g, capacities must be >= 0", fn, e, v);
-      }
+  if (int rc = di::check_maxflow_args(fn, 1, false, width, height, connectivity, source_cap, sink_cap, edge_cap, label,
+                                      flow))
+    return rc;
   di::GridMaxflow g(width, height, connectivity);
   *flow = g.solve(source_cap, sink_cap, edge_cap, label); /* writes label only once it has finished */
   return DI_OK;
