@@ -11,6 +11,7 @@ import { type CropRect, type ResizeMode, mapToSource } from './image/geometry.js
 import { type Preset, type PresetName, getPreset, toTensorData } from './image/preprocess.js';
 import { normaliseForDisplay } from './image/colormap.js';
 import { seededNormal } from './random.js';
+import { softmax } from './scores.js';
 import { type ModelSession, type RuntimeName, createSession } from './runtime/session.js';
 import type { CoreChoice, LoadedCore } from './native/backend.js';
 import { type LocaliseOptions, type LocaliseResult, RECOMMENDABLE, localise, segmentationSettings } from './localise.js';
@@ -242,12 +243,9 @@ export class Explainer {
   }
 
   private predictions(scores: Float32Array, k: number): Prediction[] {
-    let max = -Infinity;
-    for (const s of scores) max = Math.max(max, s);
-    let sum = 0;
-    for (const s of scores) sum += Math.exp(s - max);
+    const probs = softmax(scores);
     const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!).slice(0, k);
-    return order.map((index) => ({ index, label: this.label(index), score: scores[index]!, probability: Math.exp(scores[index]! - max) / sum }));
+    return order.map((index) => ({ index, label: this.label(index), score: scores[index]!, probability: probs[index]! }));
   }
 
   /** Top-k classes per image (forward pass only). */

@@ -7,6 +7,7 @@ import type { RgbImage } from '../image/decode.js';
 import type { Layout, Preset } from '../image/preprocess.js';
 import { fromTensorData } from '../image/preprocess.js';
 import { seededRandom } from '../random.js';
+import { softmax } from '../scores.js';
 import type { RuntimeName } from '../runtime/session.js';
 import { AbortError, ExplainerError } from '../errors.js';
 import { prepareObjective } from './objective.js';
@@ -161,12 +162,4 @@ class Adam {
       p[i]! += (rate * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + eps);
     }
   }
-}
-
-function softmax(scores: Float32Array): number[] {
-  let max = -Infinity;
-  for (const v of scores) max = Math.max(max, v);
-  const e = Array.from(scores, (v) => Math.exp(v - max));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
 }
