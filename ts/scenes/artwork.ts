@@ -62,8 +62,13 @@ const setRoot = (set: ArtworkSetName) => {
   }
 };
 
-/** An icon named after the glyph's CLDR name ("tropical fish" -> tropical-fish, or tropical-fish-face). */
-function iconByName(icons: IconifySet, codepoint: string): string | undefined {
+/**
+ * The icon that `names` gives for the codepoint, else (unless `exact`) one named after the glyph's CLDR
+ * name ("tropical fish" -> tropical-fish, or tropical-fish-face).
+ */
+function iconByName(icons: IconifySet, codepoint: string, names: Readonly<Record<string, string>> = {}, exact = false): string | undefined {
+  const listed = names[codepoint];
+  if (listed !== undefined || exact) return listed;
   const glyph = [...SCENE_CLASSES.flatMap((c) => c.glyphs), ...DISTRACTORS].find((g) => g.codepoint === codepoint);
   if (!glyph) return undefined;
   const slug = glyph.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
@@ -84,7 +89,8 @@ export async function artworkSvg(ref: ArtworkRef): Promise<string> {
     return svg.replace(/<svg\b([^>]*)>/, (_, attrs: string) => `<svg${attrs.replace(/\s(width|height)="[^"]*"/g, '')} width="${size}" height="${size}">`);
   }
   const { icons, chars } = await loadIconify(set);
-  let name = ARTWORK_SET_INFO[set].lookup === 'name' ? iconByName(icons, codepoint) : chars[codepoint];
+  const { lookup, names } = ARTWORK_SET_INFO[set];
+  let name = lookup === 'name' || lookup === 'names' ? iconByName(icons, codepoint, names, lookup === 'names') : chars[codepoint];
   if (name && !icons.icons[name]) {
     const alias = icons.aliases?.[name];
     if (alias && !alias.hFlip && !alias.vFlip && !alias.rotate) name = alias.parent;

@@ -28,8 +28,14 @@ export interface ArtworkSetInfo {
   package: string;
   /** how the package stores them */
   format: 'iconify-json' | 'svg-files';
-  /** how an iconify set names its icons: by codepoint (its chars.json) or by the glyph's CLDR name ("tropical-fish") */
-  lookup?: 'chars' | 'name';
+  /**
+   * how an iconify set names its icons: by codepoint (its chars.json), by the glyph's CLDR name
+   * ("tropical-fish"; `names` first), or only as `names` lists them (a set whose names follow no rule
+   * that is safe to guess from)
+   */
+  lookup?: 'chars' | 'name' | 'names';
+  /** icon names by codepoint, for icons not named after the glyph's CLDR name */
+  names?: Readonly<Record<string, string>>;
   licence: string;
   attribution: string;
 }
