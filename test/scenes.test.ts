@@ -9,8 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { readAnnotations } from '../ts/cli/dataset.js';
 import { parseLabels } from '../ts/labels.js';
 import {
-  ARTWORK_SETS, BACKGROUNDS, CLASS_ARTWORK, TRAINING_ONLY_SETS, classArtwork, createSceneGenerator, loadArtwork, SCENE_CLASSES, sceneSeed, writeSceneDataset,
+  ARTWORK_SET_INFO, ARTWORK_SETS, BACKGROUNDS, CLASS_ARTWORK, DISTRACTOR_ARTWORK, DISTRACTORS, TRAINING_ONLY_SETS, classArtwork, createSceneGenerator, loadArtwork,
+  SCENE_CLASSES, sceneSeed, writeSceneDataset,
 } from '../ts/scenes/index.js';
+import { artworkSvg } from '../ts/scenes/artwork.js';
 import { drawLayer, IDENTITY, layerCoverage } from '../ts/scenes/compose.js';
 import { encodePngFast } from '../ts/scenes/png.js';
 
@@ -89,6 +91,19 @@ describe('scene generator', () => {
     }
     // the held-out set rotates: every set holds something out
     expect(new Set(CLASS_ARTWORK.filter((a) => a.split === 'test').map((a) => a.set))).toEqual(new Set(ARTWORK_SETS));
+    // ... and the held-out artwork is exactly what it was before the training-only sets came (LICENSES.md lists it)
+    expect(CLASS_ARTWORK.filter((a) => a.split === 'test').map((a) => `${a.set}:${a.codepoint}`).join(' ')).toBe([
+      'noto:1f408 twemoji:1f408-200d-2b1b twemoji:1f415 openmoji:1f429 openmoji:1f41f noto:1f420 noto:1f426 twemoji:1f99c twemoji:1f98b',
+      'openmoji:1f422 noto:1f418 twemoji:1f34e openmoji:1f34f openmoji:1f34c noto:1f355 twemoji:1f344 openmoji:1f697 noto:1f699 noto:2708',
+      'twemoji:1f6e9 twemoji:1f6b2 openmoji:26f5 noto:1f3b8 twemoji:2602 openmoji:2614 openmoji:1f3e0 noto:1f3e1 noto:1f33b twemoji:1f68c',
+      'openmoji:1f68e',
+    ].join(' '));
+    // the training-only sets are sets of their own, and draw no distractors
+    const trainingOnly = TRAINING_ONLY_SETS.map((t) => t.set);
+    expect(new Set(trainingOnly).size).toBe(trainingOnly.length);
+    expect(trainingOnly.filter((set) => ARTWORK_SETS.includes(set))).toEqual([]);
+    expect(Object.keys(ARTWORK_SET_INFO).sort()).toEqual([...ARTWORK_SETS, ...trainingOnly].sort());
+    expect(DISTRACTOR_ARTWORK.filter((a) => !ARTWORK_SETS.includes(a.set))).toEqual([]);
     const trainPhotos = new Set(BACKGROUNDS.filter((b) => b.split === 'train').map((b) => b.file));
     const testPhotos = BACKGROUNDS.filter((b) => b.split === 'test').map((b) => b.file);
     expect(testPhotos.length).toBeGreaterThan(0);
@@ -118,8 +133,22 @@ describe('scene generator', () => {
     }
     // the training-only sets are never shown in test scenes, and lack exactly what the catalogue says
     expect(CLASS_ARTWORK.filter((a) => TRAINING_ONLY_SETS.some((t) => t.set === a.set)).every((a) => a.split === 'train')).toBe(true);
+    const classCodepoints = SCENE_CLASSES.flatMap((c) => c.glyphs.map((g) => g.codepoint));
     for (const t of TRAINING_ONLY_SETS) {
+      expect(t.lacks.filter((cp) => !classCodepoints.includes(cp)), t.set).toEqual([]);
       for (const codepoint of t.lacks) await expect(loadArtwork({ set: t.set, codepoint })).rejects.toThrow(/has no icon/);
+    }
+    // icon names listed by codepoint are for glyphs the catalogue has
+    for (const info of Object.values(ARTWORK_SET_INFO)) {
+      const unknown = Object.keys(info.names ?? {}).filter((cp) => !classCodepoints.includes(cp) && !DISTRACTORS.some((g) => g.codepoint === cp));
+      expect(unknown, info.name).toEqual([]);
+    }
+    // no set draws two of its class glyphs with one picture (a name lookup that fell on the wrong icon)
+    const seen = new Map<string, string>();
+    for (const a of CLASS_ARTWORK) {
+      const svg = await artworkSvg(a);
+      expect(seen.get(svg), `${a.set} ${a.codepoint}`).toBeUndefined();
+      seen.set(svg, `${a.set} ${a.codepoint}`);
     }
   });
 
