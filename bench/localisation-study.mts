@@ -17,6 +17,7 @@ import type { PresetName } from '../ts/image/preprocess.js';
 const { values } = parseArgs({ options: {
   dataset: { type: 'string' }, model: { type: 'string' }, preset: { type: 'string' }, limit: { type: 'string' },
   backend: { type: 'string', default: 'native' }, cache: { type: 'string' }, only: { type: 'string' }, samples: { type: 'string', default: '1' },
+  variants: { type: 'string' }, 'input-size': { type: 'string' },
 } });
 if (!values.dataset || !values.model) throw new Error('usage: localisation-study.mts --dataset A.json --model M.onnx [--preset P] [--limit N] [--cache DIR]');
 const { items } = await readAnnotations(values.dataset, values.limit ? Number(values.limit) : undefined);
@@ -24,7 +25,8 @@ const { items } = await readAnnotations(values.dataset, values.limit ? Number(va
 interface Entry { input: RgbImage; crop: CropRect; maps: ClassSaliency[] }
 
 async function computeMaps(): Promise<Entry[]> {
-  const ex = await Explainer.load(values.model!, { preset: values.preset as PresetName | undefined });
+  const side = values['input-size'] ? Number(values['input-size']) : undefined; // the maps at another input size (fully convolutional models)
+  const ex = await Explainer.load(values.model!, { preset: values.preset as PresetName | undefined, inputSize: side ? [side, side] : undefined });
   const out: Entry[] = [];
   for (const [i, a] of items.entries()) {
     const r = (await ex.saliency(a.path, { topK: 5, samples: Number(values.samples) }))[0]!;
@@ -75,7 +77,8 @@ console.log(`${items.length} images, ${values.model}, core ${core.name}, ${value
 for (const [name, box] of Object.entries(FIXED_BOXES)) {
   row(`baseline: ${name}`, entries.map((r) => r.maps.map((m) => ({ cls: m.target.index, box: box(m.sourceWidth, m.sourceHeight) }))));
 }
-const variants: [string, LocaliseOptions][] = values.only === 'batch2' ? [
+// --variants '{"name": {options}, ...}' runs just those, each the paper's settings with the listed changes
+const variants: [string, LocaliseOptions][] = values.variants ? Object.entries(JSON.parse(values.variants) as Record<string, LocaliseOptions>) : values.only === 'batch2' ? [
   ['q95/q30, 5 iterations, largest component', {}],
   ['  smoothing 2, all foreground', { smoothing: 2, boxFrom: 'all' }],
   ['  smoothing 2, closing 3', { smoothing: 2, closing: 3 }],

@@ -9,12 +9,12 @@ import { Explainer, type SaliencyResult } from '../ts/explainer.js';
 import { segment, PAPER_SETTINGS, DEFAULT_SETTINGS, type LocaliseOptions } from '../ts/localise.js';
 import { iou, maskIou } from '../ts/evaluation.js';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '150' }, seed: { type: 'string', default: '1000' }, model: { type: 'string' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '150' }, seed: { type: 'string', default: '1000' }, model: { type: 'string' }, rows: { type: 'string' } } });
 const N = Number(values.count), SEED = Number(values.seed);
 
 const SG8 = { samples: 8, noise: 0.1 }, BEST = { ...SG8, smoothing: 4, boxFrom: 'largest' } as const;
 // every row spells out the settings it changes from the library defaults (DEFAULT_SETTINGS, one pass)
-const rows: [string, LocaliseOptions][] = [
+const allRows: [string, LocaliseOptions][] = [
   ['single pass, the paper', { ...PAPER_SETTINGS }],
   ['single pass, library defaults', {}],
   ['single pass, smoothing 4', { smoothing: 4 }],
@@ -30,6 +30,8 @@ const rows: [string, LocaliseOptions][] = [
   ['  recommended, gamma 100', { ...BEST, gamma: 100 }],
   ['  recommended, models from the seeds', { ...BEST, modelsFromSeeds: true }],
 ];
+// --rows 'a|b': only the rows whose names contain one of these
+const rows = values.rows ? allRows.filter(([n]) => values.rows!.split('|').some((w) => n.includes(w))) : allRows;
 
 const gen = createSceneGenerator({ split: 'test', size: 128 });
 const ex = await Explainer.load(values.model);

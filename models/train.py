@@ -256,6 +256,11 @@ def write_json(path: str, obj) -> None:
     os.replace(path + ".tmp", path)
 
 
+def weights_digest(state_dict) -> str:
+    """sha256 of a state dict's raw tensor bytes: equal across runs = the same weights bit for bit."""
+    return hashlib.sha256(b"".join(t.contiguous().numpy().tobytes() for t in state_dict.values())).hexdigest()
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--train", required=True, help="training dataset directory")
@@ -287,6 +292,8 @@ def main(argv=None):
     ap.add_argument("--limit", type=int, help="use only the first N training images (for smoke tests)")
     ap.add_argument("--cache-dir", help="cache the decoded datasets here as uint8 tensors (.pt)")
     ap.add_argument("--resume", help="continue from a last.pt (same arguments otherwise)")
+    ap.add_argument("--init", metavar="MODEL_PT", help="start from these weights (a model.pt of the same arch and labels): "
+                    "fine-tuning; the schedule, optimiser and data order start afresh")
     ap.add_argument("--stop-after", type=int, metavar="EPOCH", help="stop after this epoch (resume later with --resume)")
     ap.add_argument("--export-name", help="after training, export models/NAME.onnx (see export.py)")
     ap.add_argument("--export-dir", default=os.path.dirname(os.path.abspath(__file__)))
@@ -344,6 +351,14 @@ def main(argv=None):
     }
     start_epoch = 0
     train_seconds = 0.0
+    if args.init and not args.resume:
+        init = torch.load(args.init)
+        if init.get("arch") != model.arch or init.get("labels") != labels:
+            raise SystemExit(f"--init {args.init}: arch {init.get('arch')} / labels {init.get('labels')} differ from "
+                             f"this run's {model.arch} / {labels}")
+        model.load_state_dict(init["model"])
+        log["init"] = {"path": args.init, "weights_sha256": weights_digest(init["model"]), "final": init.get("final")}
+        print(f"starting from the weights of {args.init}", flush=True)
     if args.resume:
         state = torch.load(args.resume)
         model.load_state_dict(state["model"])
@@ -421,7 +436,7 @@ def main(argv=None):
     log["train_seconds"] = round(train_seconds, 1)
     log["total_seconds"] = round(time.time() - t_start, 1)
     sd = {k: v.contiguous() for k, v in model.state_dict().items()}
-    digest = hashlib.sha256(b"".join(t.numpy().tobytes() for t in sd.values())).hexdigest()
+    digest = weights_digest(sd)
     log["weights_sha256"] = digest  # of the raw tensor bytes: equal across runs = reproduced bit for bit
     torch.save({"model": sd, "arch": model.arch, "labels": labels, "image_size": list(size), "preset": PRESET,
                 "mean": MEAN, "std": STD, "args": vars(args), "final": {k: {m: v[m] for m in ("n", "top1", "top5")}
