@@ -13,7 +13,7 @@ import {
   SCENE_CLASSES, sceneSeed, writeSceneDataset,
 } from '../ts/scenes/index.js';
 import { artworkSvg } from '../ts/scenes/artwork.js';
-import { drawLayer, IDENTITY, layerCoverage } from '../ts/scenes/compose.js';
+import { drawLayer, IDENTITY, layerCoverage, outlineLayer, type Layer } from '../ts/scenes/compose.js';
 import { encodePngFast } from '../ts/scenes/png.js';
 
 const train = createSceneGenerator({ split: 'train', size: 96 });
@@ -58,10 +58,12 @@ describe('scene generator', () => {
       expect(s.mask.filter((v, p) => v && !s.amodal[p]).length).toBe(0);
       // ... which is where the artwork lands when drawn again from the reported placement
       const art = await loadArtwork(s.artwork);
-      const layer = drawLayer(art, {
+      const drawn = drawLayer(art, {
         cx: s.object.center[0], cy: s.object.center[1], scale: s.object.side / Math.max(art.width, art.height),
         angle: (s.object.rotation * Math.PI) / 180, flip: s.object.flip,
       }, IDENTITY, s.width)!;
+      const o = s.object.outline;
+      const layer = o ? outlineLayer(drawn, s.width, o.width, o.ink) : drawn;
       const redrawn = layerCoverage(layer, s.width);
       expect(s.amodal.filter((v, p) => v !== (redrawn[p]! > 0.5 ? 1 : 0)).length).toBe(0);
       expect(s.amodalArea).toBe(s.amodal.reduce((a, v) => a + v, 0));
@@ -150,6 +152,35 @@ describe('scene generator', () => {
       expect(seen.get(svg), `${a.set} ${a.codepoint}`).toBeUndefined();
       seen.set(svg, `${a.set} ${a.codepoint}`);
     }
+  });
+
+  it('redraws some training artwork outlined, and never test artwork', async () => {
+    const outlinedTrain = [], outlinedTest = [];
+    for (let i = 0; i < 40; i++) {
+      if ((await train.generate(sceneSeed(7, i))).object.outline) outlinedTrain.push(i);
+      if ((await test.generate(sceneSeed(7, i))).object.outline) outlinedTest.push(i);
+    }
+    expect(outlinedTrain.length).toBeGreaterThan(4); // 30% of scenes: 12 expected
+    expect(outlinedTest).toEqual([]);
+  });
+
+  it('outlineLayer draws an ink ring around the silhouette and a line along inner colour edges', () => {
+    // a 10x10 square, red on the left half and blue on the right, fully opaque, at (20, 20) on a 64 canvas
+    const w = 10, rgb = new Float32Array(w * w * 3), alpha = new Float32Array(w * w).fill(1);
+    for (let p = 0; p < w * w; p++) rgb.set(p % w < 5 ? [255, 0, 0] : [0, 0, 255], 3 * p);
+    const square: Layer = { x0: 20, y0: 20, width: w, height: w, rgb, alpha };
+    const o = outlineLayer(square, 64, 2, 30);
+    const at = (x: number, y: number) => { const p = (y - o.y0) * o.width + (x - o.x0); return { a: o.alpha[p]!, r: o.rgb[3 * p]!, b: o.rgb[3 * p + 2]! }; };
+    expect(o.x0).toBeLessThanOrEqual(18); expect(o.x0 + o.width - 1).toBeGreaterThanOrEqual(31);
+    // the ring: opaque ink up to 2 pixels out, nothing at 4
+    for (const [x, y] of [[19, 25], [18, 25], [25, 30], [25, 31], [30, 22]]) expect(at(x, y)).toEqual({ a: 1, r: 30, b: 30 });
+    expect(at(16, 25).a).toBe(0);
+    // inside: the colours stay, but the red/blue boundary is inked
+    expect(at(22, 25)).toEqual({ a: 1, r: 255, b: 0 });
+    expect(at(27, 25)).toEqual({ a: 1, r: 0, b: 255 });
+    expect(at(24, 25)).toEqual({ a: 1, r: 30, b: 30 });
+    // the input layer is left as it was
+    expect(square.rgb[3 * 4]).toBe(255);
   });
 
   it('rejects bad options and says which Debian packages carry missing photographs', async () => {

@@ -12,7 +12,7 @@ import {
   type ArtworkRef, type ArtworkSetName, type BackgroundPhoto, backgroundsOf, classArtwork, DEFAULT_BACKGROUND_ROOT,
   DISTRACTOR_ARTWORK, SCENE_CLASSES, type Split,
 } from './catalogue.js';
-import { colourJitter, composite, drawBackground, drawLayer, extent, type Layer, layerCoverage, type Placement, visibleAfter } from './compose.js';
+import { colourJitter, composite, drawBackground, drawLayer, extent, type Layer, layerCoverage, outlineLayer, type Placement, visibleAfter } from './compose.js';
 
 export * from './catalogue.js';
 export { ARTWORK_RESOLUTION, loadArtwork, type Artwork } from './artwork.js';
@@ -50,9 +50,10 @@ export interface Scene {
   artwork: { set: ArtworkSetName; codepoint: string; name: string };
   /**
    * How the object was drawn: centre and longer side of its unrotated drawn extent (pixels), clockwise
-   * rotation (degrees), mirrored or not, and the share of its in-frame pixels that distractors hide.
+   * rotation (degrees), mirrored or not, the share of its in-frame pixels that distractors hide, and
+   * (training scenes only) the outline it was redrawn with, if any.
    */
-  object: { center: [number, number]; side: number; rotation: number; flip: boolean; occluded: number };
+  object: { center: [number, number]; side: number; rotation: number; flip: boolean; occluded: number; outline?: Outline };
   /** the photograph and the crop of it: [x0, y0, x1, y1] as fractions of its width and height */
   background: { file: string; crop: [number, number, number, number]; flip: boolean };
   distractors: { set: ArtworkSetName; codepoint: string; name: string; placement: DistractorPlacement }[];
@@ -65,6 +66,12 @@ export interface SceneGenerator {
   preload(): Promise<void>;
   /** the scene of a seed (any 32-bit integer); classIndex forces the class */
   generate(seed: number, opts?: { classIndex?: number }): Promise<Scene>;
+}
+
+/** A dark line drawn around an artwork and along its inner edges (outlineLayer): width in pixels, ink level 0..255. */
+export interface Outline {
+  width: number;
+  ink: number;
 }
 
 /** A 32-bit mixer (murmur3's finaliser). */
@@ -93,6 +100,8 @@ const P = {
   minVisible: 0.55, minOccluded: 0.04, // an occluder hides 4..45% of the object's pixels
   cropSide: [0.35, 1], // of the photo's short side
   bgBrightness: [0.8, 1.15], bgSaturation: [0.7, 1.2], bgContrast: [0.85, 1.15],
+  // training scenes only: artwork redrawn with a dark outline of this width (canvas pixels at 128) and ink level
+  outlineChance: 0.3, outlineWidth: [0.8, 2.2], outlineInk: [10, 60],
 } as const;
 
 export function createSceneGenerator(options: SceneGeneratorOptions = {}): SceneGenerator {
@@ -111,6 +120,12 @@ export function createSceneGenerator(options: SceneGeneratorOptions = {}): Scene
     const uni = (r: readonly number[]) => r[0]! + (r[1]! - r[0]!) * rnd();
     const pick = <T>(a: readonly T[]): T => a[Math.min(a.length - 1, Math.floor(rnd() * a.length))]!;
     const tri = (max: number) => (rnd() + rnd() - 1) * max;
+    // the outline augmentation draws from the stream in training scenes only (and only for a layer that
+    // was drawn), so test scenes stay as they were
+    const outlineOf = (l: Layer | null): Outline | null =>
+      !l || split !== 'train' || rnd() >= P.outlineChance ? null : { width: (uni(P.outlineWidth) * size) / 128, ink: uni(P.outlineInk) };
+    const outlined = (l: Layer | null, o: Outline | null) => (l && o ? outlineLayer(l, size, o.width, o.ink) : l);
+    const maybeOutlined = (l: Layer | null) => outlined(l, outlineOf(l));
 
     // choices that need assets come first, so the draw order never depends on what is cached
     const k = classIndex ?? Math.floor(rnd() * SCENE_CLASSES.length);
@@ -139,7 +154,9 @@ export function createSceneGenerator(options: SceneGeneratorOptions = {}): Scene
     const place = (h: number) => { const m = h * (1 - 2 * clip); return m >= size - m ? size / 2 : m + rnd() * (size - 2 * m); };
     const objPlace: Placement = { cx: place(hw), cy: place(hh), scale, angle, flip: rnd() < 0.5 };
     const objMatrix = colourJitter(tri(P.hue), uni(P.saturation), uni(P.brightness));
-    const objLayer = drawLayer(art, objPlace, objMatrix, size);
+    const objDrawn = drawLayer(art, objPlace, objMatrix, size);
+    const objOutline = outlineOf(objDrawn);
+    const objLayer = outlined(objDrawn, objOutline);
     if (!objLayer) return null;
     const coverage = layerCoverage(objLayer, size);
     const amodal = new Uint8Array(size * size);
@@ -163,7 +180,7 @@ export function createSceneGenerator(options: SceneGeneratorOptions = {}): Scene
           const phi = rnd() * 2 * Math.PI;
           const reach = Math.abs(Math.cos(phi)) * hw + Math.abs(Math.sin(phi)) * hh;
           const dist = reach * uni([0.55, 1.0]) + (de.hw + de.hh) / 2 * uni([-0.2, 0.3]);
-          const l = drawLayer(d, { cx: objPlace.cx + dist * Math.cos(phi), cy: objPlace.cy + dist * Math.sin(phi), scale: dScale, angle: dAngle, flip: dFlip }, dMatrix, size);
+          const l = maybeOutlined(drawLayer(d, { cx: objPlace.cx + dist * Math.cos(phi), cy: objPlace.cy + dist * Math.sin(phi), scale: dScale, angle: dAngle, flip: dFlip }, dMatrix, size));
           const left = l ? visibleAfter(coverage, size, l) / fullArea : 1;
           if (l && left >= P.minVisible && left <= 1 - P.minOccluded) layer = l;
         }
@@ -172,7 +189,7 @@ export function createSceneGenerator(options: SceneGeneratorOptions = {}): Scene
       if (!layer) {
         // anywhere in the frame; one in front must not hide much of the object
         for (let t = 0; t < 6 && !layer; t++) {
-          const l = drawLayer(d, { cx: rnd() * size, cy: rnd() * size, scale: dScale, angle: dAngle, flip: dFlip }, dMatrix, size);
+          const l = maybeOutlined(drawLayer(d, { cx: rnd() * size, cy: rnd() * size, scale: dScale, angle: dAngle, flip: dFlip }, dMatrix, size));
           if (l && (placement === 'behind' || visibleAfter(coverage, size, l) / fullArea >= P.minVisible)) layer = l;
         }
       }
@@ -208,6 +225,7 @@ export function createSceneGenerator(options: SceneGeneratorOptions = {}): Scene
       object: {
         center: [objPlace.cx, objPlace.cy], side: objSide, rotation: (angle * 180) / Math.PI, flip: objPlace.flip,
         occluded: 1 - area / fullArea,
+        ...(objOutline ? { outline: objOutline } : {}),
       },
       background: { file: photoRef.file, crop: [crop.x / W, crop.y / H, (crop.x + side) / W, (crop.y + side) / H], flip: crop.flip },
       distractors,
