@@ -2,17 +2,16 @@
 // maps of every image once (cached with --cache DIR), then runs the segmentation under several
 // settings and prints the ILSVRC localisation error of each, next to the fixed-box baselines.
 // npx tsx bench/localisation-study.mts --dataset ANNOTATIONS.json --model M --preset P [--limit N] [--cache DIR]
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Explainer, type ClassSaliency } from '../ts/explainer.js';
+import { Explainer } from '../ts/explainer.js';
 import { FIXED_BOXES, type Guess, localisationError } from '../ts/evaluation.js';
 import { type LocaliseOptions, PAPER_SETTINGS, segment } from '../ts/localise.js';
 import { readAnnotations } from '../ts/cli/dataset.js';
 import { loadCore } from '../ts/native/index.js';
-import type { RgbImage } from '../ts/image/decode.js';
-import type { CropRect } from '../ts/image/resize.js';
 import type { PresetName } from '../ts/image/preprocess.js';
+import { type CachedEntry, loadEntries, saveEntries } from './saliency-cache.js';
 
 const { values } = parseArgs({ options: {
   dataset: { type: 'string' }, model: { type: 'string' }, preset: { type: 'string' }, limit: { type: 'string' },
@@ -22,12 +21,10 @@ const { values } = parseArgs({ options: {
 if (!values.dataset || !values.model) throw new Error('usage: localisation-study.mts --dataset A.json --model M.onnx [--preset P] [--limit N] [--cache DIR]');
 const { items } = await readAnnotations(values.dataset, values.limit ? Number(values.limit) : undefined);
 
-interface Entry { input: RgbImage; crop: CropRect; maps: ClassSaliency[] }
-
-async function computeMaps(): Promise<Entry[]> {
+async function computeMaps(): Promise<CachedEntry[]> {
   const side = values['input-size'] ? Number(values['input-size']) : undefined; // the maps at another input size (fully convolutional models)
   const ex = await Explainer.load(values.model!, { preset: values.preset as PresetName | undefined, inputSize: side ? [side, side] : undefined });
-  const out: Entry[] = [];
+  const out: CachedEntry[] = [];
   for (const [i, a] of items.entries()) {
     const r = (await ex.saliency(a.path, { topK: 5, samples: Number(values.samples) }))[0]!;
     out.push({ input: r.input, crop: r.crop, maps: r.maps });
@@ -37,34 +34,9 @@ async function computeMaps(): Promise<Entry[]> {
   return out;
 }
 
-/** Saliency maps on disk: one JSON index and one binary file per image. */
-function save(dir: string, entries: Entry[]) {
-  mkdirSync(dir, { recursive: true });
-  entries.forEach((e, i) => {
-    const meta = { crop: e.crop, w: e.input.width, h: e.input.height, maps: e.maps.map((m) => ({ target: m.target, sourceWidth: m.sourceWidth, sourceHeight: m.sourceHeight })) };
-    writeFileSync(join(dir, `${i}.json`), JSON.stringify(meta));
-    writeFileSync(join(dir, `${i}.rgb`), e.input.data);
-    writeFileSync(join(dir, `${i}.maps`), Buffer.concat(e.maps.map((m) => Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength))));
-  });
-}
-
-function load(dir: string, n: number): Entry[] {
-  return Array.from({ length: n }, (_, i) => {
-    const meta = JSON.parse(readFileSync(join(dir, `${i}.json`), 'utf8'));
-    const rgb = new Uint8Array(readFileSync(join(dir, `${i}.rgb`)));
-    const all = readFileSync(join(dir, `${i}.maps`));
-    const size = meta.w * meta.h;
-    const maps = meta.maps.map((m: ClassSaliency, k: number) => {
-      const raw = new Float32Array(all.buffer.slice(all.byteOffset + k * size * 4, all.byteOffset + (k + 1) * size * 4));
-      return { ...m, raw, map: raw, width: meta.w, height: meta.h, sourceMap: raw };
-    });
-    return { input: { data: rgb, width: meta.w, height: meta.h }, crop: meta.crop, maps };
-  });
-}
-
 const cached = values.cache && existsSync(join(values.cache, `${items.length - 1}.json`));
-const entries = cached ? load(values.cache!, items.length) : await computeMaps();
-if (values.cache && !cached) save(values.cache, entries);
+const entries = cached ? loadEntries(values.cache!, items.length) : await computeMaps();
+if (values.cache && !cached) saveEntries(values.cache, entries);
 const { core } = await loadCore(values.backend as 'native' | 'wasm');
 
 const truths = items.map((a) => ({ cls: a.class_index, boxes: a.boxes! }));

@@ -351,14 +351,16 @@ def main(argv=None):
     }
     start_epoch = 0
     train_seconds = 0.0
-    if args.init and not args.resume:
+    if args.init:
         init = torch.load(args.init)
         if init.get("arch") != model.arch or init.get("labels") != labels:
             raise SystemExit(f"--init {args.init}: arch {init.get('arch')} / labels {init.get('labels')} differ from "
                              f"this run's {model.arch} / {labels}")
-        model.load_state_dict(init["model"])
+        # recorded on a resumed run too; its weights then come from --resume below
         log["init"] = {"path": args.init, "weights_sha256": weights_digest(init["model"]), "final": init.get("final")}
-        print(f"starting from the weights of {args.init}", flush=True)
+        if not args.resume:
+            model.load_state_dict(init["model"])
+            print(f"starting from the weights of {args.init}", flush=True)
     if args.resume:
         state = torch.load(args.resume)
         model.load_state_dict(state["model"])

@@ -1,13 +1,11 @@
 // Other rules for the box drawn from the GrabCut foreground (trimmed coordinate percentiles, components
 // above a share of the largest, dilate then largest), against the default box around all foreground.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { readAnnotations } from '../../ts/cli/dataset.js';
 import { loadCore } from '../../ts/native/index.js';
 import { segment, DEFAULT_SETTINGS, boundingBox, boxToSource, type Box } from '../../ts/localise.js';
 import { iou, FIXED_BOXES } from '../../ts/evaluation.js';
 import { dilate } from '../../ts/image/morphology.js';
-const dir = process.env.SALIENCY_CACHE ?? '/tmp/salcache'; // written by bench/localisation-study.mts --cache DIR
+import { SALIENCY_CACHE, loadEntry } from '../saliency-cache.js';
 const { items } = await readAnnotations(process.env.DATASET ?? '../shared/data/ilsvrc-dev/annotations.json');
 const { core } = await loadCore('native');
 const opts = JSON.parse(process.argv[2] ?? '{}');
@@ -49,20 +47,15 @@ const rules: Record<string, Rule> = {
 };
 const okTop1: Record<string, number> = {}, okTop5: Record<string, number> = {};
 for (let i = 0; i < items.length; i++) {
-  const meta = JSON.parse(readFileSync(join(dir, `${i}.json`), 'utf8'));
-  const rgb = new Uint8Array(readFileSync(join(dir, `${i}.rgb`)));
-  const all = readFileSync(join(dir, `${i}.maps`));
-  const size = meta.w * meta.h;
+  const e = loadEntry(SALIENCY_CACHE, i);
+  const { width: w, height: h } = e.input;
   const hit: Record<string, boolean[]> = {};
-  for (let k = 0; k < meta.maps.length; k++) {
-    const cls = meta.maps[k].target.index;
-    const raw = new Float32Array(all.buffer.slice(all.byteOffset + k * size * 4, all.byteOffset + (k + 1) * size * 4));
-    const m = { ...meta.maps[k], raw, map: raw, width: meta.w, height: meta.h, sourceMap: raw };
-    if (cls !== items[i]!.class_index) { for (const n of Object.keys(rules)) (hit[n] ??= []).push(false); continue; }
-    const r = segment(core, { data: rgb, width: meta.w, height: meta.h }, m, { ...DEFAULT_SETTINGS, ...opts }, meta.crop);
+  for (const m of e.maps) {
+    if (m.target.index !== items[i]!.class_index) { for (const n of Object.keys(rules)) (hit[n] ??= []).push(false); continue; }
+    const r = segment(core, e.input, m, { ...DEFAULT_SETTINGS, ...opts }, e.crop);
     for (const [n, rule] of Object.entries(rules)) {
-      const b = rule(r.modelMask, meta.w, meta.h);
-      const sb = b ? boxToSource(b, meta.w, meta.h, meta.crop, m.sourceWidth, m.sourceHeight) : null;
+      const b = rule(r.modelMask, w, h);
+      const sb = b ? boxToSource(b, w, h, e.crop, m.sourceWidth, m.sourceHeight) : null;
       (hit[n] ??= []).push(!!sb && items[i]!.boxes!.some((g) => iou(sb, g) >= 0.5));
     }
   }

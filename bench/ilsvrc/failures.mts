@@ -1,29 +1,22 @@
 // Where the default localisation fails on the ILSVRC development set: of the images whose true class
 // is in the top 5, how many boxes reach IoU 0.5 (ours and the centre 80% box), and whether the failed
 // boxes are too big or too small against the largest ground-truth box. Optional argv[2]: JSON options.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { readAnnotations } from '../../ts/cli/dataset.js';
 import { loadCore } from '../../ts/native/index.js';
 import { segment, DEFAULT_SETTINGS } from '../../ts/localise.js';
 import { iou, FIXED_BOXES } from '../../ts/evaluation.js';
-const dir = process.env.SALIENCY_CACHE ?? '/tmp/salcache'; // written by bench/localisation-study.mts --cache DIR
+import { SALIENCY_CACHE, loadEntry } from '../saliency-cache.js';
 const { items } = await readAnnotations(process.env.DATASET ?? '../shared/data/ilsvrc-dev/annotations.json');
 const { core } = await loadCore('native');
 const opts = JSON.parse(process.argv[2] ?? '{}');
 const rows: string[] = [];
 let ok = 0, okC = 0, both = 0, n = 0; const ratios: number[] = [];
 for (let i = 0; i < items.length; i++) {
-  const meta = JSON.parse(readFileSync(join(dir, `${i}.json`), 'utf8'));
-  const k = meta.maps.findIndex((m: any) => m.target.index === items[i]!.class_index);
-  if (k < 0) continue;
+  const e = loadEntry(SALIENCY_CACHE, i);
+  const m = e.maps.find((c) => c.target.index === items[i]!.class_index);
+  if (!m) continue;
   n++;
-  const rgb = new Uint8Array(readFileSync(join(dir, `${i}.rgb`)));
-  const all = readFileSync(join(dir, `${i}.maps`));
-  const size = meta.w * meta.h;
-  const raw = new Float32Array(all.buffer.slice(all.byteOffset + k * size * 4, all.byteOffset + (k + 1) * size * 4));
-  const m = { ...meta.maps[k], raw, map: raw, width: meta.w, height: meta.h, sourceMap: raw };
-  const r = segment(core, { data: rgb, width: meta.w, height: meta.h }, m, { ...DEFAULT_SETTINGS, ...opts }, meta.crop);
+  const r = segment(core, e.input, m, { ...DEFAULT_SETTINGS, ...opts }, e.crop);
   const gt = items[i]!.boxes!;
   const best = Math.max(...gt.map((b) => iou(r.box ?? [0, 0, 0, 0], b)));
   const c = FIXED_BOXES.centre80!(m.sourceWidth, m.sourceHeight);

@@ -1,12 +1,10 @@
 // Box around the foreground components that contain a foreground seed (others are background bleed?)
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { readAnnotations } from '../../ts/cli/dataset.js';
 import { loadCore } from '../../ts/native/index.js';
 import { segment, DEFAULT_SETTINGS, seedLabels, boundingBox, boxToSource } from '../../ts/localise.js';
 import { localisationError } from '../../ts/evaluation.js';
 import { gaussianBlur } from '../../ts/image/blur.js';
-const dir = process.env.SALIENCY_CACHE ?? '/tmp/salcache'; // written by bench/localisation-study.mts --cache DIR
+import { SALIENCY_CACHE, loadEntry } from '../saliency-cache.js';
 const { items } = await readAnnotations(process.env.DATASET ?? '../shared/data/ilsvrc-dev/annotations.json');
 const { core } = await loadCore('native');
 function components(fg: Uint8Array, W: number, H: number): Int32Array {
@@ -22,15 +20,12 @@ function components(fg: Uint8Array, W: number, H: number): Int32Array {
 const rules = ['all', 'seeded', 'seeded-mass50', 'seeded-mass80'];
 const guesses: Record<string, any[][]> = Object.fromEntries(rules.map((r) => [r, []]));
 for (let i = 0; i < items.length; i++) {
-  const meta = JSON.parse(readFileSync(join(dir, `${i}.json`), 'utf8'));
-  const rgb = new Uint8Array(readFileSync(join(dir, `${i}.rgb`)));
-  const W = meta.w, H = meta.h, size = W * H;
-  const all = readFileSync(join(dir, `${i}.maps`));
+  const e = loadEntry(SALIENCY_CACHE, i);
+  const { width: W, height: H } = e.input, size = W * H;
   for (const r of rules) guesses[r]!.push([]);
-  meta.maps.forEach((m: any, k: number) => {
-    const raw = new Float32Array(all.buffer.slice(all.byteOffset + k * size * 4, all.byteOffset + (k + 1) * size * 4));
-    const s = { ...m, raw, map: raw, width: W, height: H, sourceMap: raw };
-    const seg = segment(core, { data: rgb, width: W, height: H }, s, { ...DEFAULT_SETTINGS, downsample: 2 }, meta.crop);
+  e.maps.forEach((m) => {
+    const raw = m.raw;
+    const seg = segment(core, e.input, m, { ...DEFAULT_SETTINGS, downsample: 2 }, e.crop);
     const fg = seg.modelMask;
     const seeds = seedLabels(core, gaussianBlur(raw, W, H, 2), 0.95, 0.3);
     const lab = components(fg, W, H);
@@ -38,7 +33,7 @@ for (let i = 0; i < items.length; i++) {
     const seedCount = new Float64Array(n), mass = new Float64Array(n);
     const sm = gaussianBlur(raw, W, H, 2);
     for (let p = 0; p < size; p++) if (lab[p]! >= 0) { if (seeds[p] === 1) seedCount[lab[p]!]++; mass[lab[p]!] += sm[p]!; }
-    const keep = (pred: (c: number) => boolean) => { const o = new Uint8Array(size); for (let p = 0; p < size; p++) if (lab[p]! >= 0 && pred(lab[p]!)) o[p] = 1; const b = boundingBox(o, W, H); return b ? boxToSource(b, W, H, meta.crop, m.sourceWidth, m.sourceHeight) : null; };
+    const keep = (pred: (c: number) => boolean) => { const o = new Uint8Array(size); for (let p = 0; p < size; p++) if (lab[p]! >= 0 && pred(lab[p]!)) o[p] = 1; const b = boundingBox(o, W, H); return b ? boxToSource(b, W, H, e.crop, m.sourceWidth, m.sourceHeight) : null; };
     const order = Array.from(mass.keys()).sort((a, b) => mass[b]! - mass[a]!);
     const total = mass.reduce((a, b) => a + b, 0);
     const topMass = (f: number) => { const set = new Set<number>(); let acc = 0; for (const c of order) { set.add(c); acc += mass[c]!; if (acc >= f * total) break; } return set; };

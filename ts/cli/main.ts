@@ -1,6 +1,6 @@
 // The deepinside command line: gradify, classify, saliency.
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { Explainer, type LoadOptions, type SaliencyResult } from '../explainer.js';
 import { gradify } from '../graph/gradify.js';
 import { decodeModel, encodeModel } from '../onnx/codec.js';
@@ -19,24 +19,9 @@ import { explainCommand } from './explain.js';
 import { visualiseCommand, visualiseFlags } from './visualise.js';
 import type { LocaliseResult } from '../localise.js';
 import { type SegmentationFlags, segmentationOptions } from './segmentation.js';
+import { factor, fraction, nonNegative, nonNegativeInt, positiveInt, size } from './parse.js';
 
 const VERSION = '0.1.0';
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function factor(v: string): number | 'auto' {
-  return v === 'auto' ? v : positiveInt(v);
-}
-
-function size(v: string): [number, number] {
-  const m = /^(\d+)x(\d+)$/.exec(v);
-  if (!m) throw new InvalidArgumentError('expected HEIGHTxWIDTH, e.g. 224x224');
-  return [Number(m[1]), Number(m[2])];
-}
 
 const modelOptions = (cmd: Command) => cmd
   .option('-m, --model <file>', 'ONNX image classifier (default: the bundled scenes model, models/)')
@@ -169,18 +154,6 @@ async function localiseCommand(images: string[], o: LocaliseFlags) {
   else for (const s of summary) console.log(`${s.image}: ${s.localisations.map((l) => `${(l.target as { label: string }).label} box ${JSON.stringify(l.box)} -> ${l.boxOverlay}`).join(', ')}`);
 }
 
-function nonNegative(v: string): number {
-  const n = Number(v);
-  if (!(n >= 0 && n <= 64)) throw new InvalidArgumentError('expected a number from 0 to 64');
-  return n;
-}
-
-function fraction(v: string): number {
-  const n = Number(v);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
-  return n;
-}
-
 async function gradifyCommand(input: string, output: string, o: { imageInput?: string; inputSize?: [number, number] }) {
   const { model, info } = gradify(decodeModel(await readModelFile(input), input), o);
   await writeFileAtomic(output, encodeModel(model));
@@ -238,7 +211,7 @@ export function buildProgram(): Command {
     .description('ILSVRC-style evaluation: classification and localisation error (top-1, top-5) next to fixed-box baselines')
     .option('--dataset <annotations.json>', 'annotated images: [{file, class_index, boxes: [[x0,y0,x1,y1],...], mask?}]')
     .option('--scenes <n>', 'instead: a held-out benchmark of n generated scenes (test split; deepinside scenes)', positiveInt)
-    .option('--scene-seed <s>', 'seed of the --scenes benchmark', (v) => { const n = Number(v); if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer'); return n; }, 1000)
+    .option('--scene-seed <s>', 'seed of the --scenes benchmark', nonNegativeInt, 1000)
     .option('--limit <n>', 'use the first n images', positiveInt)))
     .action((o) => evaluateCommand(o, loadOptions(o)));
   visualiseFlags(modelOptions(program.command('visualise')

@@ -1,16 +1,9 @@
 // `deepinside scenes`: writes a synthetic scene data set (emoji objects on photographs, with exact
 // masks and boxes) in the annotations format `deepinside evaluate` reads.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { progress } from './progress.js';
+import { integer } from './parse.js';
 import { BACKGROUND_PACKAGES, DEFAULT_BACKGROUND_ROOT, type Split, writeSceneDataset } from '../scenes/index.js';
-
-function integer(min: number, max: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-    return n;
-  };
-}
 
 interface ScenesFlags { out: string; count: number; seed: number; split: Split; size: number; backgrounds?: string; json?: boolean }
 

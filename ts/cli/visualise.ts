@@ -1,12 +1,13 @@
 // `deepinside visualise`: class model visualisation (the paper's section 2) for the classes given,
 // one PNG per class, a captioned grid and visualise.json. Also used by `explain`.
 import { join } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { Explainer, type LoadOptions } from '../explainer.js';
 import { writeFileAtomic, encodePng } from '../image/encode.js';
 import { captionedSheet } from '../image/captioned-sheet.js';
 import { VISUALISE_PRESETS, type VisualiseOptions, type VisualisePresetName, type VisualiseResult, resolveSettings } from '../visualise/index.js';
 import { progress } from './progress.js';
+import { number } from './parse.js';
 
 export interface VisualiseFlags {
   target: string[];
@@ -22,12 +23,6 @@ export interface VisualiseFlags {
   parametrisation?: 'pixel' | 'fourier';
   seed?: number;
   json?: boolean;
-}
-
-function number(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || Number.isNaN(n)) throw new InvalidArgumentError('expected a number');
-  return n;
 }
 
 /** The visualisation flags (ranges are checked by the API, which names the option and value). */
