@@ -71,7 +71,12 @@ describe('deepinside CLI', () => {
     expect(r.stdout).toMatch(/removed the trailing Softmax/);
     const gm = decodeModel(readFileSync(out), out);
     expect(gm.graph.inputs.map((v) => v.name)).toEqual(['x', 'class_weights']);
-    expect(gm.graph.outputs.map((v) => [v.name, v.shape])).toEqual([['scores', ['N', CLASSES]], ['input_gradient', ['N', 3, 32, 32]]]);
+    expect(gm.graph.outputs.map((v) => [v.name, v.shape])).toEqual([
+      ['scores', ['N', CLASSES]], ['input_gradient', ['N', 3, 32, 32]],
+      // the last feature map (16 channels, 8x8) and its gradient, for Grad-CAM
+      ['cam_activation', ['N', 16, 8, 8]], ['cam_gradient', ['N', 16, 8, 8]],
+    ]);
+    expect(r.stdout).toMatch(/cam_activation and cam_gradient \(\S+ \[N, 16, 8, 8\]\)/);
   });
 
   it('localise writes mask and box-overlay PNGs and JSON per image, on either core', async () => {

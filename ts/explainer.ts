@@ -17,6 +17,7 @@ import type { CoreChoice, LoadedCore } from './native/backend.js';
 import { type LocaliseOptions, type LocaliseResult, RECOMMENDABLE, localise, segmentationSettings } from './localise.js';
 import { ExplainerError } from './errors.js';
 import { type VisualiseOptions, type VisualiseResult, visualise } from './visualise/index.js';
+import { type MapKind, MAP_KINDS, combineMaps, gradCamAt } from './gradcam.js';
 
 export interface LoadOptions {
   /** preprocessing preset (default: the model's metadata 'deepinside.preset', else 'imagenet') */
@@ -40,6 +41,8 @@ export interface LoadOptions {
   batchSize?: number;
   /** colour segmentation core for localise(): the N-API addon, WebAssembly, or auto (default) */
   backend?: CoreChoice;
+  /** the feature map (tensor name) Grad-CAM maps read; default: the last one with a spatial size over 1x1 */
+  camLayer?: string;
 }
 
 /** A class to explain: its index, its label, 'top' (the predicted class). */
@@ -56,9 +59,11 @@ export interface Prediction {
 
 export interface ClassSaliency {
   target: Prediction;
+  /** how the map was made (SaliencyOptions.map) */
+  kind: MapKind;
   /** saliency at the model's input resolution, scaled to [0,1] for display (saturating at the 99th percentile) */
   map: Float32Array;
-  /** max over channels of |dS/dI| before normalisation */
+  /** the map before normalisation: max over channels of |dS/dI| ('gradient'), Grad-CAM, or their product ('gated') */
   raw: Float32Array;
   width: number;
   height: number;
@@ -91,6 +96,12 @@ export interface SaliencyOptions {
   samples?: number;
   /** noise standard deviation for `samples` > 1, as a fraction of the input tensor's range (default 0.1) */
   noise?: number;
+  /**
+   * 'gradient' (default): the paper's map, max over channels of |dS/dI|; 'gradcam': Grad-CAM
+   * (Selvaraju et al. 2017) on the model's last spatial feature map, upsampled to the input; 'gated':
+   * the two multiplied, the gradient's detail kept where Grad-CAM places the object.
+   */
+  map?: MapKind;
 }
 
 export { ExplainerError, AbortError } from './errors.js';
@@ -132,7 +143,7 @@ export class Explainer {
   static async load(model: ModelInput = platform.defaultModel(), opts: LoadOptions = {}): Promise<Explainer> {
     const { bytes, source } = await platform.readModel(model);
     const decoded = decodeModel(bytes, source);
-    const { model: gm, info } = gradify(decoded, { imageInput: opts.imageInput, inputSize: opts.inputSize ?? defaultSize(decoded, opts.imageInput) });
+    const { model: gm, info } = gradify(decoded, { imageInput: opts.imageInput, inputSize: opts.inputSize ?? defaultSize(decoded, opts.imageInput), camLayer: opts.camLayer });
     const spatial = info.layout === 'NCHW' ? info.imageShape.slice(2) : info.imageShape.slice(1, 3);
     const [height, width] = spatial;
     if (typeof height !== 'number' || typeof width !== 'number') throw new ExplainerError(`${source}: the image size is not static`);
@@ -198,10 +209,14 @@ export class Explainer {
     return s;
   }
 
-  /** Runs rows of (image tensor, class weights) through the runtime in batches the model accepts. */
-  private async runRows(rows: { tensor: Float32Array; weights?: Float32Array }[]): Promise<{ scores: Float32Array; gradient?: Float32Array }[]> {
-    const out: { scores: Float32Array; gradient?: Float32Array }[] = [];
+  /**
+   * Runs rows of (image tensor, class weights) through the runtime in batches the model accepts;
+   * with `cam`, each row also gets the Grad-CAM feature map and its gradient.
+   */
+  private async runRows(rows: { tensor: Float32Array; weights?: Float32Array }[], cam = false): Promise<RowOutputs[]> {
+    const out: RowOutputs[] = [];
     const size = rows[0]?.tensor.length ?? 0, C = this.classes;
+    const camSize = this.info.cam ? prodStatic(this.info.cam.shape.slice(1)) : 0;
     const fixed = this.maxBatch;
     for (let start = 0; start < rows.length; start += fixed) {
       const chunk = rows.slice(start, start + fixed);
@@ -214,10 +229,12 @@ export class Explainer {
         w = new Float32Array(n * C);
         chunk.forEach((r, i) => w!.set(r.weights!, i * C));
       }
-      const res = await this.session.run(x, this.shape(n), w);
+      const res = await this.session.run(x, this.shape(n), w, cam);
       chunk.forEach((_, i) => out.push({
         scores: res.scores.subarray(i * C, (i + 1) * C),
         gradient: res.gradient?.subarray(i * size, (i + 1) * size),
+        camActivation: res.camActivation?.subarray(i * camSize, (i + 1) * camSize),
+        camGradient: res.camGradient?.subarray(i * camSize, (i + 1) * camSize),
       }));
     }
     return out;
@@ -263,8 +280,9 @@ export class Explainer {
     if (opts.topK !== undefined && (!Number.isInteger(opts.topK) || opts.topK < 1 || opts.topK > this.classes)) {
       throw new ExplainerError(`topK must be an integer from 1 to ${this.classes}, got ${opts.topK}`);
     }
-    const samples = opts.samples ?? 1, noise = opts.noise ?? DEFAULT_NOISE;
+    const samples = opts.samples ?? 1, noise = opts.noise ?? DEFAULT_NOISE, kind = opts.map ?? 'gradient';
     checkSmoothGrad(samples, noise);
+    this.checkMapKind(kind);
     const prepared = await Promise.all(list.map((im, i) => this.prepare(im, i)));
     const t0 = performance.now();
     // A forward pass when a target depends on the prediction (or noise would blur the scores);
@@ -280,7 +298,7 @@ export class Explainer {
       weights: oneHot(this.classes, c),
       tensor: samples === 1 ? p.tensor : noisy(p.tensor, noise, (i * 7919 + c) * 257 + s),
     }))));
-    const rows = await this.runRows(plan);
+    const rows = await this.runRows(plan, kind !== 'gradient');
     const networkMs = performance.now() - t0;
     let next = 0;
     return prepared.map((p, i) => {
@@ -303,16 +321,38 @@ export class Explainer {
             for (let j = 0; j < raw.length; j++) raw[j]! += m[j]!;
           }
           if (samples > 1) for (let j = 0; j < raw.length; j++) raw[j]! /= samples;
-          const map = normaliseForDisplay(raw);
+          const cam = kind === 'gradient' ? null : this.gradCam(rows.slice(start, start + samples));
+          const combined = combineMaps(kind, raw, cam);
+          const map = normaliseForDisplay(combined);
           return {
             target: all.find((q) => q.index === cls)!,
-            map, raw, width: this.info.width, height: this.info.height,
+            kind, map, raw: combined, width: this.info.width, height: this.info.height,
             sourceMap: mapToSource(map, this.info.width, this.info.height, p.crop, p.sourceWidth, p.sourceHeight),
             sourceWidth: p.sourceWidth, sourceHeight: p.sourceHeight,
           };
         }),
       };
     });
+  }
+
+  /** Refuses a map kind this model cannot make, naming what is missing. */
+  checkMapKind(kind: MapKind): void {
+    if (!MAP_KINDS.includes(kind)) throw new ExplainerError(`map must be one of ${MAP_KINDS.join(', ')}, got '${String(kind)}'`);
+    if (kind !== 'gradient' && !this.info.cam) {
+      throw new ExplainerError(`${this.info.source}: map '${kind}' needs a feature map for Grad-CAM, and the model has no float tensor of rank 4 with a spatial size over 1x1 between the image and the scores (name one with camLayer)`);
+    }
+  }
+
+  /** Grad-CAM of an (image, class) at the input size: the mean over its rows (SmoothGrad's noisy copies). */
+  private gradCam(rows: RowOutputs[]): Float32Array {
+    const { shape } = this.info.cam!;
+    const [channels, height, width] = (this.info.layout === 'NCHW' ? shape.slice(1) : [shape[3], shape[1], shape[2]]) as number[];
+    const sum = new Float32Array(this.info.width * this.info.height);
+    for (const r of rows) {
+      const cam = gradCamAt({ activation: r.camActivation!, gradient: r.camGradient!, channels: channels!, width: width!, height: height!, layout: this.info.layout }, this.info.width, this.info.height);
+      for (let j = 0; j < sum.length; j++) sum[j]! += cam[j]! / rows.length;
+    }
+    return sum;
   }
 
   private core?: Promise<LoadedCore>;
@@ -340,6 +380,12 @@ export class Explainer {
   visualise(targets: Target | Target[], opts: VisualiseOptions = {}): Promise<VisualiseResult[]> {
     return visualise(this, targets, opts);
   }
+}
+
+interface RowOutputs { scores: Float32Array; gradient?: Float32Array; camActivation?: Float32Array; camGradient?: Float32Array }
+
+function prodStatic(dims: readonly (number | string)[]): number {
+  return dims.reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1);
 }
 
 function checkSmoothGrad(samples: number, noise: number) {

@@ -9,6 +9,7 @@ import type { CoreBackend } from './native/backend.js';
 import { gaussianBlur } from './image/blur.js';
 import { close } from './image/morphology.js';
 import { poolMap, poolRgb, unpoolMask } from './image/pool.js';
+import type { MapKind } from './gradcam.js';
 
 export type Box = [x0: number, y0: number, x1: number, y1: number];
 
@@ -88,13 +89,16 @@ export const DEFAULT_SETTINGS: SegmentationSettings = { ...PAPER_SETTINGS, smoot
  * The paper's method in full, for localise(): its segmentation settings and one gradient pass per
  * map, whatever settings the model recommends (Explainer.localiseDefaults).
  */
-export const PAPER_OPTIONS: LocaliseOptions = { ...PAPER_SETTINGS, samples: 1 };
+export const PAPER_OPTIONS: LocaliseOptions = { ...PAPER_SETTINGS, samples: 1, map: 'gradient' };
 
 /** Option names a model may recommend in its 'deepinside.localise' metadata. */
-export const RECOMMENDABLE = [...Object.keys(PAPER_SETTINGS), 'samples', 'noise'] as const;
+export const RECOMMENDABLE = [...Object.keys(PAPER_SETTINGS), 'samples', 'noise', 'map'] as const;
 
-/** The settings that ran: segmentation, and the SmoothGrad copies per map (1 = the paper's single pass). */
-export type RanSettings = SegmentationSettings & { samples: number; noise: number };
+/**
+ * The settings that ran: segmentation, the SmoothGrad copies per map (1 = the paper's single pass)
+ * and the kind of map ('gradient' = the paper's).
+ */
+export type RanSettings = SegmentationSettings & { samples: number; noise: number; map: MapKind };
 
 /** Drops undefined values, so that spreading options never unsets a default. */
 export function definedOnly<T extends object>(o: T): Partial<T> {
@@ -216,8 +220,9 @@ export async function localise(explainer: Explainer, core: { core: CoreBackend; 
   // results report the pooling factor that ran, not 'auto'
   const settings: RanSettings = {
     ...chosen, downsample: downsampleFactor(chosen.downsample, explainer.info.width, explainer.info.height),
-    samples: merged.samples ?? 1, noise: merged.noise ?? DEFAULT_NOISE,
+    samples: merged.samples ?? 1, noise: merged.noise ?? DEFAULT_NOISE, map: merged.map ?? 'gradient',
   };
+  explainer.checkMapKind(settings.map);
   const results = await explainer.saliency(images, merged);
   return results.map((r) => {
     const t0 = performance.now();

@@ -2,7 +2,7 @@
 // labels), and see the top classes, the class saliency map, and the object mask and box that
 // localisation finds from the map alone — all computed in the page by deepinside's browser build.
 import * as deepinside from '../ts/browser.js';
-import type { Explainer, LoadOptions, LocaliseResult, PresetName, RgbImage, ImageInput } from '../ts/browser.js';
+import type { Explainer, LoadOptions, LocaliseResult, PresetName, RgbImage, ImageInput, MapKind } from '../ts/browser.js';
 import { mountVisualise, suggestClasses } from './visualise-panel.js';
 import { drawRgb } from './canvas.js';
 
@@ -103,7 +103,10 @@ $('model-file').addEventListener('change', () => {
 
 // ---- images ----------------------------------------------------------------------------------
 
+let lastImage: { input: ImageInput; label?: string } | null = null;
+
 async function processImage(input: ImageInput, label?: string): Promise<LocaliseResult | null> {
+  lastImage = { input, label };
   const ex = await loading;
   if (!ex) {
     showError(demo.modelError ? `This model cannot be used: ${demo.modelError}` : 'Load a model first.');
@@ -116,7 +119,8 @@ async function processImage(input: ImageInput, label?: string): Promise<Localise
   try {
     const name = label ?? (input instanceof File ? input.name : typeof input === 'string' ? input.split('/').pop()! : 'image');
     const image = await deepinside.decodeImage(input, { name });
-    const [r] = await ex.localise({ ...image, channels: 3 }, { topK: 1 });
+    const map = ($<HTMLSelectElement>('map').value || undefined) as MapKind | undefined;
+    const [r] = await ex.localise({ ...image, channels: 3 }, { topK: 1, map });
     demo.last = r!;
     draw(image, r!);
     suggestClasses(r!.predictions.slice(0, 3).map((p) => p.label));
@@ -146,13 +150,16 @@ function draw(image: RgbImage, r: LocaliseResult) {
     li.querySelector('span')!.textContent = `${(100 * p.probability).toFixed(1)}%`;
     return li;
   }));
-  $('ran').textContent = `runtime ${r.runtime} · core ${r.backend} · class explained: ${loc.target.label}`;
+  $('ran').textContent = `runtime ${r.runtime} · core ${r.backend} · map ${r.settings.map} · class explained: ${loc.target.label}`;
   toCanvas('c-image', image);
   toCanvas('c-saliency', { data: deepinside.applyColormap(map), width: image.width, height: image.height });
   toCanvas('c-overlay', deepinside.overlay(image, map));
   const tinted = deepinside.tintMask(image, loc.mask);
   toCanvas('c-mask', loc.box ? deepinside.drawBox(tinted, loc.box, [255, 220, 0], Math.max(1, Math.round(image.width / 128))) : tinted);
 }
+
+// another kind of map redraws the image shown
+$('map').addEventListener('change', () => { if (lastImage) void processImage(lastImage.input, lastImage.label); });
 
 const drop = $('drop');
 drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });

@@ -993,7 +993,8 @@ const OPS = new Map<string, Op>([
 
 /**
  * Runs the graph in float64 and returns the named values (default: the graph outputs).
- * Feeds override initializers of the same name, as ONNX allows. Nodes run in the order given.
+ * Feeds override initializers of the same name, as ONNX allows, and also values a node computes (for
+ * differences with respect to an intermediate tensor). Nodes run in the order given.
  */
 export function runReference(model: Model, feeds: Record<string, F64Tensor>, outputs?: string[]): Record<string, F64Tensor> {
   const env = new Map<string, T>();
@@ -1012,7 +1013,8 @@ export function runReference(model: Model, feeds: Record<string, F64Tensor>, out
     const result = op(node, new Args(node, values));
     const outs = Array.isArray(result) ? result : [result];
     node.outputs.forEach((name, i) => {
-      if (name === '') return;
+      // a fed intermediate tensor keeps its fed value (central differences with respect to it)
+      if (name === '' || name in feeds) return;
       if (!outs[i]) fail(node, `produces no output ${i} ('${name}')`);
       env.set(name, outs[i]);
     });

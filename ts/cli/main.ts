@@ -18,6 +18,7 @@ import { scenesCommand } from './scenes.js';
 import { explainCommand } from './explain.js';
 import { visualiseCommand, visualiseFlags } from './visualise.js';
 import type { LocaliseResult } from '../localise.js';
+import { type MapKind, MAP_KINDS } from '../gradcam.js';
 import { type SegmentationFlags, segmentationOptions } from './segmentation.js';
 import { factor, fraction, nonNegative, nonNegativeInt, positiveInt, size } from './parse.js';
 
@@ -34,6 +35,9 @@ const modelOptions = (cmd: Command) => cmd
   .addOption(new Option('--backend <name>', 'colour segmentation core (localise, evaluate)').choices(['auto', 'native', 'wasm']).default('auto'))
   .option('--json', 'print machine-readable JSON on stdout');
 
+/** --map: which class saliency map (ts/gradcam.ts MapKind). */
+const mapOption = (byDefault: string) => new Option('--map <kind>', `the map: 'gradient' (the paper's dS/dI), 'gradcam' (Grad-CAM on the last feature map) or 'gated' (their product); default: ${byDefault}`).choices([...MAP_KINDS]);
+
 /** The segmentation settings of localise and evaluate (ts/localise.ts SegmentationSettings). */
 const segmentationFlags = (cmd: Command) => cmd
     .option('--paper', "the paper's exact settings (no smoothing, box of the largest component, models from the seeds)")
@@ -44,15 +48,16 @@ const segmentationFlags = (cmd: Command) => cmd
     .option('--downsample <factor>', "segment on the model grid pooled by this integer factor; 'auto' (default) pools 224-pixel inputs 2x2, 1 = the model grid as in the paper", factor)
     .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest']))
     .option('--samples <n>', "SmoothGrad: average each map over n noisy copies of the image (default: the model's recommendation, else 1 = the paper)", positiveInt)
-    .option('--noise <sd>', 'SmoothGrad noise, as a fraction of the input range (default 0.1)', nonNegative);
+    .option('--noise <sd>', 'SmoothGrad noise, as a fraction of the input range (default 0.1)', nonNegative)
+    .addOption(mapOption("the model's recommendation, else gradient"));
 
 interface ModelFlags {
   model?: string; preset?: PresetName; labels?: string; runtime: 'node' | 'wasm'; resize: 'stretch' | 'center-crop';
-  inputSize?: [number, number]; maxPixels?: number; json?: boolean; backend: 'auto' | 'native' | 'wasm';
+  inputSize?: [number, number]; maxPixels?: number; json?: boolean; backend: 'auto' | 'native' | 'wasm'; camLayer?: string;
 }
 
 function loadOptions(o: ModelFlags): LoadOptions {
-  return { preset: o.preset, labels: o.labels, runtime: o.runtime, resize: o.resize, inputSize: o.inputSize, maxPixels: o.maxPixels, backend: o.backend };
+  return { preset: o.preset, labels: o.labels, runtime: o.runtime, resize: o.resize, inputSize: o.inputSize, maxPixels: o.maxPixels, backend: o.backend, camLayer: o.camLayer };
 }
 
 const CHUNK = 16;
@@ -91,25 +96,26 @@ async function writeSaliency(r: SaliencyResult, file: string, stem: string, out:
   const written: Record<string, unknown>[] = [];
   for (const m of r.maps) {
     const files = await writeMapImages(join(out, `${stem}.${m.target.index}`), m, source, colormap);
-    written.push({ target: m.target, ...files, modelResolution: [m.width, m.height] });
+    written.push({ target: m.target, kind: m.kind, ...files, modelResolution: [m.width, m.height] });
   }
   const json = { image: file, width: r.maps[0]?.sourceWidth, height: r.maps[0]?.sourceHeight, predictions: r.predictions, maps: written, runtime: r.runtime, timings: r.timings };
   await writeFileAtomic(join(out, `${stem}.json`), JSON.stringify(json, null, 2));
   return json;
 }
 
-async function saliencyCommand(images: string[], o: ModelFlags & { target: string[]; topK?: number; out: string; colormap: ColormapName }) {
+async function saliencyCommand(images: string[], o: ModelFlags & { target: string[]; topK?: number; out: string; colormap: ColormapName; map?: MapKind }) {
   const files = await expandImageArgs(images);
   await validateImages(files, o.maxPixels);
   const ex = await Explainer.load(o.model, loadOptions(o));
   const targets = o.target.length ? o.target : ['top'];
-  targets.forEach((t) => ex.resolveTarget(t)); // fail on a bad target before any work
+  targets.forEach((t) => ex.resolveTarget(t)); // fail on a bad target or map before any work
+  if (o.map) ex.checkMapKind(o.map);
   const names = stems(files);
   const bar = progress(files.length, 'saliency', !o.json);
   const summary = [];
   for (let i = 0; i < files.length; i += CHUNK) {
     const chunk = files.slice(i, i + CHUNK);
-    const results = await ex.saliency(chunk, o.topK ? { topK: o.topK } : { target: targets });
+    const results = await ex.saliency(chunk, { ...(o.topK ? { topK: o.topK } : { target: targets }), map: o.map });
     for (const [k, r] of results.entries()) summary.push(await writeSaliency(r, chunk[k]!, names[i + k]!, o.out, o.colormap));
     bar.tick(chunk.length);
   }
@@ -154,10 +160,11 @@ async function localiseCommand(images: string[], o: LocaliseFlags) {
   else for (const s of summary) console.log(`${s.image}: ${s.localisations.map((l) => `${(l.target as { label: string }).label} box ${JSON.stringify(l.box)} -> ${l.boxOverlay}`).join(', ')}`);
 }
 
-async function gradifyCommand(input: string, output: string, o: { imageInput?: string; inputSize?: [number, number] }) {
+async function gradifyCommand(input: string, output: string, o: { imageInput?: string; inputSize?: [number, number]; camLayer?: string }) {
   const { model, info } = gradify(decodeModel(await readModelFile(input), input), o);
   await writeFileAtomic(output, encodeModel(model));
   console.log(`${output}: inputs ${info.imageInput} [${info.imageShape.join(', ')}], class_weights [${info.scoresShape.join(', ')}]; outputs scores, input_gradient` +
+    (info.cam ? `, cam_activation and cam_gradient (${info.cam.tensor} [${info.cam.shape.join(', ')}])` : '') +
     (info.removedSoftmax ? `; removed the trailing ${info.removedSoftmax}` : ''));
 }
 
@@ -171,6 +178,7 @@ export function buildProgram(): Command {
     .argument('<in>', 'ONNX classifier').argument('<out>', 'gradient model to write')
     .option('--image-input <name>', 'the image input, when the model has several float inputs')
     .option('--input-size <HxW>', 'fix a dynamic image size', size)
+    .option('--cam-layer <tensor>', 'the feature map exposed for Grad-CAM (default: the last one with a spatial size over 1x1)')
     .action(gradifyCommand);
 
   modelOptions(program.command('classify')
@@ -187,7 +195,8 @@ export function buildProgram(): Command {
     .option('-t, --target <class...>', "class index, label or 'top' (repeatable)", [])
     .option('--top-k <k>', 'explain the k highest-scoring classes', positiveInt)
     .requiredOption('-o, --out <dir>', 'output directory')
-    .addOption(new Option('--colormap <name>', 'heatmap colours').choices(['viridis', 'jet']).default('viridis')))
+    .addOption(new Option('--colormap <name>', 'heatmap colours').choices(['viridis', 'jet']).default('viridis'))
+    .addOption(mapOption('gradient')))
     .action(saliencyCommand);
   segmentationFlags(modelOptions(program.command('localise')
     .description('weakly supervised localisation: object mask and box per image (GrabCut seeded by the saliency map)')

@@ -8,19 +8,30 @@ import { prodDims } from './dims.js';
 import { normaliseModel } from './normalise.js';
 import { BACKWARD_RULES, NON_DIFFERENTIABLE } from './rules/index.js';
 import { GradifyError, RuleContext } from './rules/types.js';
-import { inferShapes } from './shapes.js';
+import { type ShapeMap, inferShapes } from './shapes.js';
 
 export { GradifyError };
 
 export const CLASS_WEIGHTS = 'class_weights';
 export const SCORES = 'scores';
 export const INPUT_GRADIENT = 'input_gradient';
+/** the feature map Grad-CAM reads (the last spatial one by default) and its gradient */
+export const CAM_ACTIVATION = 'cam_activation';
+export const CAM_GRADIENT = 'cam_gradient';
 
 export interface GradifyOptions {
   /** name of the image input (default: the only float input of rank 3 or 4) */
   imageInput?: string;
   /** fix dynamic spatial dims of the image input: [height, width] */
   inputSize?: [number, number];
+  /** the feature map for Grad-CAM (a tensor name; default: the last one with a spatial extent over 1x1) */
+  camLayer?: string;
+}
+
+export interface CamLayerInfo {
+  tensor: string;
+  /** its shape in the model's layout, batch first */
+  shape: Dim[];
 }
 
 export interface GradifyInfo {
@@ -35,6 +46,8 @@ export interface GradifyInfo {
   removedSoftmax: string | null;
   /** original output the scores came from */
   logits: string;
+  /** the feature map exposed as cam_activation / cam_gradient, or null when the model has none */
+  cam: CamLayerInfo | null;
 }
 
 const PASS_THROUGH = new Set(['Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze']);
@@ -134,10 +147,12 @@ export function gradify(input: Model, opts: GradifyOptions = {}): { model: Model
   // Gradient contributions per tensor, summed when a tensor feeds several nodes.
   const contributions = new Map<string, string[]>();
   const add = (t: string, grad: string) => contributions.set(t, [...(contributions.get(t) ?? []), grad]);
+  const totals = new Map<string, string>();
   const total = (t: string): string | null => {
     const c = contributions.get(t);
     if (!c || c.length === 0) return null;
-    return c.length === 1 ? c[0]! : b.node('Sum', c, {}, 'grad_sum');
+    if (!totals.has(t)) totals.set(t, c.length === 1 ? c[0]! : b.node('Sum', c, {}, 'grad_sum'));
+    return totals.get(t)!;
   };
   const logitsShapeTensor = logitsShape.every((d) => typeof d === 'number') ? b.ints(logitsShape as number[]) : b.node('Shape', [logits]);
   add(logits, b.node('Reshape', [CLASS_WEIGHTS, logitsShapeTensor]));
@@ -161,6 +176,11 @@ export function gradify(input: Model, opts: GradifyOptions = {}): { model: Model
   const dImage = total(image.name);
   if (!dImage) throw new GradifyError(`${model.source}: no gradient reaches the image input '${image.name}'`);
   addNamed('Identity', [dImage], INPUT_GRADIENT);
+  const cam = findCamLayer(model, forwardNodes, shapes, onPath, image.name, layout, opts.camLayer);
+  if (cam) {
+    addNamed('Identity', [cam.tensor], CAM_ACTIVATION);
+    addNamed('Identity', [total(cam.tensor)!], CAM_GRADIENT);
+  }
 
   const batch = logitsShape[0]!;
   g.inputs = [
@@ -170,6 +190,7 @@ export function gradify(input: Model, opts: GradifyOptions = {}): { model: Model
   g.outputs = [
     { name: SCORES, dtype: 'float32', shape: [batch, classes] },
     { name: INPUT_GRADIENT, dtype: 'float32', shape: image.shape },
+    ...(cam ? [CAM_ACTIVATION, CAM_GRADIENT].map((name) => ({ name, dtype: 'float32' as const, shape: cam.shape })) : []),
   ];
   prune(g);
   model.metadata = {
@@ -181,8 +202,35 @@ export function gradify(input: Model, opts: GradifyOptions = {}): { model: Model
   model.producer = 'deepinside';
   return {
     model,
-    info: { imageInput: image.name, imageShape: image.shape!, layout, classes, scoresShape: [batch, classes], removedSoftmax: removed, logits },
+    info: { imageInput: image.name, imageShape: image.shape!, layout, classes, scoresShape: [batch, classes], removedSoftmax: removed, logits, cam },
   };
+}
+
+/**
+ * The feature map Grad-CAM reads: the one named, or the last tensor on the image-to-scores path with
+ * a static spatial extent over 1x1 (a ConvNet's last convolutional block, before global pooling).
+ */
+function findCamLayer(model: Model, forwardNodes: Node[], shapes: ShapeMap, onPath: (t: string) => boolean, image: string, layout: 'NCHW' | 'NHWC', wanted?: string): CamLayerInfo | null {
+  const spatialOf = (shape: Dim[]) => (layout === 'NCHW' ? shape.slice(2) : shape.slice(1, 3));
+  // a feature map whose size is known once the image size is fixed
+  const usable = (t: string) => {
+    const shape = shapes.get(t)?.shape;
+    return !!shape && shape.length === 4 && shapes.get(t)?.dtype === 'float32' && shape.slice(1).every((d) => typeof d === 'number');
+  };
+  if (wanted !== undefined) {
+    if (!forwardNodes.some((n) => n.outputs.includes(wanted))) throw new GradifyError(`${model.source}: camLayer '${wanted}' is not a tensor computed by the model`);
+    if (!onPath(wanted)) throw new GradifyError(`${model.source}: camLayer '${wanted}' does not lie between the image and the scores`);
+    if (!usable(wanted)) throw new GradifyError(`${model.source}: camLayer '${wanted}' is not a float feature map of rank 4 with static channels and size ([${shapes.get(wanted)?.shape?.join(', ') ?? '?'}])`);
+    return { tensor: wanted, shape: shapes.get(wanted)!.shape! };
+  }
+  for (let i = forwardNodes.length - 1; i >= 0; i--) {
+    for (const t of forwardNodes[i]!.outputs) {
+      if (!t || t === image || !onPath(t) || !usable(t)) continue;
+      const shape = shapes.get(t)!.shape!;
+      if ((spatialOf(shape) as number[]).some((d) => d > 1)) return { tensor: t, shape };
+    }
+  }
+  return null;
 }
 
 /** The forward half of a gradient model: image in, scores out (for classification without a backward pass). */

@@ -14,14 +14,20 @@ export const WEBGPU_PROVIDER = { name: 'webgpu', preferredLayout: 'NCHW' } as co
 export interface RunOutputs {
   scores: Float32Array;
   gradient?: Float32Array;
+  /** the Grad-CAM feature map and its gradient, when asked for */
+  camActivation?: Float32Array;
+  camGradient?: Float32Array;
 }
 
 export interface ModelSession {
   readonly runtime: RuntimeName;
   /** why the runtime asked for is not the one that runs (webgpu unavailable in a page) */
   readonly fallbackReason?: string;
-  /** Runs the forward pass only (scores), or scores and gradient when weights are given. */
-  run(input: Float32Array, shape: number[], weights?: Float32Array): Promise<RunOutputs>;
+  /**
+   * Runs the forward pass only (scores), or scores and gradient when weights are given (and the
+   * Grad-CAM feature map and its gradient too with `cam`).
+   */
+  run(input: Float32Array, shape: number[], weights?: Float32Array, cam?: boolean): Promise<RunOutputs>;
   release(): Promise<void>;
 }
 
@@ -60,7 +66,7 @@ export async function createSession(gradientModel: Uint8Array, forwardModel: Uin
   return {
     runtime,
     ...(fallbackReason ? { fallbackReason } : {}),
-    async run(input, shape, weights) {
+    async run(input, shape, weights, cam) {
       const x = new ort.Tensor('float32', input, shape);
       if (!weights) {
         const out = await fwd.run({ [imageInput]: x });
@@ -68,9 +74,12 @@ export async function createSession(gradientModel: Uint8Array, forwardModel: Uin
         return { scores: out['scores']!.data as Float32Array };
       }
       const w = new ort.Tensor('float32', weights, [shape[0]!, weights.length / shape[0]!]);
-      const out = await grad.run({ [imageInput]: x, class_weights: w });
+      // only the outputs asked for are fetched: the feature maps cost nothing when not wanted
+      const fetches = cam ? ['scores', 'input_gradient', 'cam_activation', 'cam_gradient'] : ['scores', 'input_gradient'];
+      const out = await grad.run({ [imageInput]: x, class_weights: w }, fetches);
       await platform.yieldToEventLoop?.();
-      return { scores: out['scores']!.data as Float32Array, gradient: out['input_gradient']!.data as Float32Array };
+      const data = (name: string) => out[name]?.data as Float32Array | undefined;
+      return { scores: data('scores')!, gradient: data('input_gradient'), ...(cam ? { camActivation: data('cam_activation'), camGradient: data('cam_gradient') } : {}) };
     },
     async release() {
       await Promise.all([grad.release(), fwd.release()]);

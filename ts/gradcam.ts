@@ -1,0 +1,54 @@
+// Grad-CAM (Selvaraju et al. 2017): a class's map from a feature map A_k and the gradient of the
+// class score with respect to it, cam = ReLU(sum_k alpha_k A_k) with alpha_k = the spatial mean of
+// dS/dA_k. Coarse (the feature map's resolution) but it covers the object's extent, where the
+// paper's input gradient marks edges; `gated` multiplies the two.
+import { resizeMap } from './image/geometry.js';
+
+/** How a class saliency map is made: the paper's input gradient, Grad-CAM, or their product. */
+export type MapKind = 'gradient' | 'gradcam' | 'gated';
+export const MAP_KINDS: readonly MapKind[] = ['gradient', 'gradcam', 'gated'];
+
+export interface FeatureMap {
+  /** one image's feature map and its gradient, channels x height x width in `layout` */
+  activation: Float32Array;
+  gradient: Float32Array;
+  channels: number;
+  width: number;
+  height: number;
+  layout: 'NCHW' | 'NHWC';
+}
+
+/** The Grad-CAM map at the feature map's resolution (width x height values, >= 0). */
+export function gradCam(f: FeatureMap): Float32Array {
+  const { activation: a, gradient: g, channels: C, width: w, height: h } = f;
+  const hw = w * h;
+  if (a.length !== C * hw || g.length !== C * hw) throw new Error(`gradCam: ${a.length} activations and ${g.length} gradients for a ${C}x${h}x${w} feature map`);
+  // channel c, position p: NCHW at c*hw + p, NHWC at p*C + c
+  const at = f.layout === 'NCHW' ? (c: number, p: number) => c * hw + p : (c: number, p: number) => p * C + c;
+  const alpha = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    for (let p = 0; p < hw; p++) s += g[at(c, p)]!;
+    alpha[c] = s / hw;
+  }
+  const cam = new Float32Array(hw);
+  for (let p = 0; p < hw; p++) {
+    let s = 0;
+    for (let c = 0; c < C; c++) if (alpha[c] !== 0) s += alpha[c]! * a[at(c, p)]!;
+    cam[p] = s > 0 ? s : 0;
+  }
+  return cam;
+}
+
+/** Grad-CAM brought to the input's size (bilinear), for comparing with or gating the gradient map. */
+export function gradCamAt(f: FeatureMap, width: number, height: number): Float32Array {
+  return resizeMap(gradCam(f), f.width, f.height, width, height);
+}
+
+/** The map of a kind, from the paper's gradient map and the upsampled Grad-CAM (same size). */
+export function combineMaps(kind: MapKind, gradientMap: Float32Array, cam: Float32Array | null): Float32Array {
+  if (kind === 'gradient') return gradientMap;
+  if (!cam) throw new Error(`combineMaps: '${kind}' needs a Grad-CAM map`);
+  if (kind === 'gradcam') return cam;
+  return Float32Array.from(gradientMap, (v, i) => v * cam[i]!);
+}
