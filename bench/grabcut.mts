@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Explainer } from '../ts/explainer.js';
 import { decodeImage } from '../ts/image/decode.js';
-import { seedLabels } from '../ts/localise.js';
+import { type LocaliseOptions, seedLabels } from '../ts/localise.js';
 import { type CoreBackend, type GrabCutParams, loadCore } from '../ts/native/index.js';
 import { readAnnotations } from '../ts/cli/dataset.js';
 import { seededRandom as mulberry32 } from '../ts/random.js';
@@ -360,12 +360,17 @@ async function main() {
     progress('end-to-end localise()');
     const passes = Number(opt['e2e-passes']);
     for (const p of photos.slice(0, 2)) await explainer.localise(p.path, { target: p.class_index }); // warm-up
-    // the defaults ('auto': 224² inputs pooled 2x2) and the paper's grid (the model's), interleaved
-    const variants = [{ name: "defaults: 'auto' (pooled 2x2 at 224²)", downsample: 'auto' as const }, { name: 'model grid (downsample 1, the paper)', downsample: 1 }];
+    // the defaults ('auto': 224² inputs pooled 2x2), the paper's grid (the model's), and the defaults
+    // on the gated map (Grad-CAM's feature map and gradient fetched too), interleaved
+    const variants: { name: string; opts: LocaliseOptions }[] = [
+      { name: "defaults: 'auto' (pooled 2x2 at 224²)", opts: { downsample: 'auto' } },
+      { name: 'model grid (downsample 1, the paper)', opts: { downsample: 1 } },
+      { name: "defaults, map 'gated' (gradient × Grad-CAM)", opts: { downsample: 'auto', map: 'gated' } },
+    ];
     const stats = variants.map(() => ({ total: [] as number[], seg: [] as number[], net: [] as number[], dec: [] as number[] }));
     for (let pass = 0; pass < passes; pass++) for (const p of photos) for (const [v, variant] of variants.entries()) {
       const s = performance.now();
-      const [res] = await explainer.localise(p.path, { target: p.class_index, downsample: variant.downsample });
+      const [res] = await explainer.localise(p.path, { target: p.class_index, ...variant.opts });
       const st = stats[v]!;
       st.total.push(performance.now() - s);
       st.seg.push(res!.timings.segmentMs);

@@ -87,6 +87,7 @@ describe('deepinside CLI', () => {
       expect(r.code).toBe(0);
       const [s] = JSON.parse(r.stdout);
       expect(s.backend).toBe(backend);
+      expect(s.settings.map, 'the JSON says which map ran').toBe('gradient');
       expect(s.localisations).toHaveLength(2);
       const files = readdirSync(out);
       expect(files.filter((f) => f.endsWith('.mask.png'))).toHaveLength(2);

@@ -25,8 +25,8 @@ describe('the bundled default model', () => {
     expect(ex.classes).toBe(SCENE_CLASSES.length);
     expect(ex.labels?.names).toEqual(SCENE_CLASSES.map((c) => c.name));
     expect(ex.preset.name).toBe('imagenet');
-    // SmoothGrad and wider smoothing localise this small net's scenes far better (models/MODEL.md)
-    expect(ex.localiseDefaults).toEqual({ samples: 8, noise: 0.1, smoothing: 4, boxFrom: 'largest' });
+    // SmoothGrad, wider smoothing and gating by Grad-CAM localise this small net's scenes far better (models/MODEL.md)
+    expect(ex.localiseDefaults).toEqual({ samples: 8, noise: 0.1, smoothing: 4, boxFrom: 'largest', map: 'gated' });
   });
 
   it('classifies and localises 40 generated test-split scenes (unseen artwork and photographs)', async () => {
@@ -46,8 +46,8 @@ describe('the bundled default model', () => {
     // floors below the benchmark's figures (MODEL.md), far above what chance (1 in 20) or a broken pipeline gives
     console.log(`default model on ${N} test scenes: top-1 ${correct / N}, localised ${boxes / N}, mean mask IoU ${(maskSum / N).toFixed(3)}`);
     expect(correct / N, 'top-1 accuracy').toBeGreaterThanOrEqual(0.8);
-    expect(boxes / N, 'correct class and box IoU >= 0.5').toBeGreaterThanOrEqual(0.7);
-    expect(maskSum / N, 'mean mask IoU (0 for a wrong class)').toBeGreaterThanOrEqual(0.5);
+    expect(boxes / N, 'correct class and box IoU >= 0.5').toBeGreaterThanOrEqual(0.75);
+    expect(maskSum / N, 'mean mask IoU (0 for a wrong class)').toBeGreaterThanOrEqual(0.55);
   }, 120_000);
 
   it('names the class of each bundled example scene', async () => {

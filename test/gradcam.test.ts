@@ -87,6 +87,7 @@ describe('the Grad-CAM feature map and its gradient', () => {
 
 describe('gradCam', () => {
   it("equals CAM's closed form for global average pooling and a linear layer: ReLU(sum_k W_ck A_k) / (h w)", async () => {
+    // (less its minimum instead of the ReLU for a class with no positive evidence anywhere)
     const model = decodeModel(tinyClassifier(), 'tiny');
     const rand = rng(4);
     const x = Float32Array.from({ length: 3 * SIZE * SIZE }, () => rand());
@@ -98,14 +99,15 @@ describe('gradCam', () => {
       const gemm = model.graph.nodes.find((n) => n.op === 'Gemm')!;
       const weights = tensorValues(model.graph.initializers.get(gemm.inputs[1]!)!); // [classes, C]
       const cam = gradCam({ activation, gradient, channels: C!, width: W!, height: H!, layout: 'NCHW' });
-      let maxDiff = 0;
-      for (let p = 0; p < H! * W!; p++) {
+      const evidence = Array.from({ length: H! * W! }, (_, p) => {
         let s = 0;
         for (let k = 0; k < C!; k++) s += weights[c * C! + k]! * activation[k * H! * W! + p]!;
-        const expected = Math.max(0, s / (H! * W!));
-        if (expected > 0) positive++;
-        maxDiff = Math.max(maxDiff, Math.abs(cam[p]! - expected));
-      }
+        return s / (H! * W!);
+      });
+      const hi = Math.max(...evidence), lo = Math.min(...evidence);
+      if (hi > 0) positive++;
+      let maxDiff = 0;
+      evidence.forEach((e, p) => { maxDiff = Math.max(maxDiff, Math.abs(cam[p]! - (hi > 0 ? Math.max(0, e) : e - lo))); });
       expect(maxDiff).toBeLessThan(1e-6);
     }
     expect(positive, 'some of the maps are positive').toBeGreaterThan(0);
@@ -121,6 +123,15 @@ describe('gradCam', () => {
     for (let i = 0; i < nchw.length; i++) expect(nhwc[i]).toBeCloseTo(nchw[i]!, 6);
     expect(gradCamAt({ activation: a, gradient: g, channels: C, width: W, height: H, layout: 'NCHW' }, 12, 8)).toHaveLength(96);
     expect(() => gradCam({ activation: a, gradient: g.subarray(1), channels: C, width: W, height: H, layout: 'NCHW' })).toThrow(/17 gradients for a 3x2x3 feature map/);
+  });
+
+  it('ranks positions by the least negative evidence when none is positive, rather than a constant zero map', () => {
+    // one channel, alpha = 1: the evidence is the activation itself
+    const a = Float32Array.of(-3, -1, -2, -5), g = Float32Array.of(1, 1, 1, 1);
+    expect(Array.from(gradCam({ activation: a, gradient: g, channels: 1, width: 2, height: 2, layout: 'NCHW' }))).toEqual([2, 4, 3, 0]);
+    // with some positive evidence, the ReLU
+    const b = Float32Array.of(-3, 1, 2, -5);
+    expect(Array.from(gradCam({ activation: b, gradient: g, channels: 1, width: 2, height: 2, layout: 'NCHW' }))).toEqual([0, 1, 2, 0]);
   });
 
   it('gates the gradient map by the Grad-CAM map', () => {

@@ -17,7 +17,10 @@ describe('gradify contract', () => {
       { name: 'x', dtype: 'float32', shape: ['batch', 3, 8, 8] },
       { name: 'class_weights', dtype: 'float32', shape: ['batch', 10] },
     ]);
-    expect(model.graph.outputs.map((o) => [o.name, o.shape])).toEqual([['scores', ['batch', 10]], ['input_gradient', ['batch', 3, 8, 8]]]);
+    const [scores, gradient, ...cam] = model.graph.outputs.map((o) => [o.name, o.shape]);
+    expect([scores, gradient]).toEqual([['scores', ['batch', 10]], ['input_gradient', ['batch', 3, 8, 8]]]);
+    // and the last feature map with its gradient, for Grad-CAM (test/gradcam.test.ts)
+    expect(cam.map(([name]) => name)).toEqual(['cam_activation', 'cam_gradient']);
     expect(info).toMatchObject({ imageInput: 'x', layout: 'NCHW', classes: 10, removedSoftmax: 'Softmax' });
     expect(model.metadata['deepinside.removed_softmax']).toBe('Softmax');
     expect(model.graph.nodes.some((n) => n.op === 'Softmax'), 'the trailing softmax is gone').toBe(false);

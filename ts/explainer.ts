@@ -17,7 +17,7 @@ import type { CoreChoice, LoadedCore } from './native/backend.js';
 import { type LocaliseOptions, type LocaliseResult, RECOMMENDABLE, localise, segmentationSettings } from './localise.js';
 import { ExplainerError } from './errors.js';
 import { type VisualiseOptions, type VisualiseResult, visualise } from './visualise/index.js';
-import { type MapKind, MAP_KINDS, combineMaps, gradCamAt } from './gradcam.js';
+import { type MapKind, checkMapName, combineMaps, gradCamAt } from './gradcam.js';
 
 export interface LoadOptions {
   /** preprocessing preset (default: the model's metadata 'deepinside.preset', else 'imagenet') */
@@ -337,7 +337,7 @@ export class Explainer {
 
   /** Refuses a map kind this model cannot make, naming what is missing. */
   checkMapKind(kind: MapKind): void {
-    if (!MAP_KINDS.includes(kind)) throw new ExplainerError(`map must be one of ${MAP_KINDS.join(', ')}, got '${String(kind)}'`);
+    checkMapName(kind);
     if (kind !== 'gradient' && !this.info.cam) {
       throw new ExplainerError(`${this.info.source}: map '${kind}' needs a feature map for Grad-CAM, and the model has no float tensor of rank 4 with a spatial size over 1x1 between the image and the scores (name one with camLayer)`);
     }
@@ -407,6 +407,7 @@ function recommendedLocalisation(metadata: Record<string, string>, source: strin
   try {
     segmentationSettings(opts);
     checkSmoothGrad(opts.samples ?? 1, opts.noise ?? DEFAULT_NOISE);
+    if (opts.map !== undefined) checkMapName(opts.map);
   } catch (e) {
     throw new ExplainerError(`${where}: ${(e as Error).message}`);
   }

@@ -8,6 +8,10 @@ import { resizeMap } from './image/geometry.js';
 export type MapKind = 'gradient' | 'gradcam' | 'gated';
 export const MAP_KINDS: readonly MapKind[] = ['gradient', 'gradcam', 'gated'];
 
+export function checkMapName(kind: unknown): asserts kind is MapKind {
+  if (!MAP_KINDS.includes(kind as MapKind)) throw new RangeError(`map must be one of ${MAP_KINDS.join(', ')}, got '${String(kind)}'`);
+}
+
 export interface FeatureMap {
   /** one image's feature map and its gradient, channels x height x width in `layout` */
   activation: Float32Array;
@@ -18,7 +22,11 @@ export interface FeatureMap {
   layout: 'NCHW' | 'NHWC';
 }
 
-/** The Grad-CAM map at the feature map's resolution (width x height values, >= 0). */
+/**
+ * The Grad-CAM map at the feature map's resolution (width x height values, >= 0). Where no position
+ * has positive evidence (the ReLU would leave a constant zero map, which seeds nothing), the map is
+ * the evidence less its minimum instead: it still ranks positions, least negative first.
+ */
 export function gradCam(f: FeatureMap): Float32Array {
   const { activation: a, gradient: g, channels: C, width: w, height: h } = f;
   const hw = w * h;
@@ -31,13 +39,15 @@ export function gradCam(f: FeatureMap): Float32Array {
     for (let p = 0; p < hw; p++) s += g[at(c, p)]!;
     alpha[c] = s / hw;
   }
-  const cam = new Float32Array(hw);
+  const evidence = new Float64Array(hw);
   for (let p = 0; p < hw; p++) {
     let s = 0;
     for (let c = 0; c < C; c++) if (alpha[c] !== 0) s += alpha[c]! * a[at(c, p)]!;
-    cam[p] = s > 0 ? s : 0;
+    evidence[p] = s;
   }
-  return cam;
+  let lo = Infinity, hi = -Infinity;
+  for (const v of evidence) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  return Float32Array.from(evidence, (v) => (hi > 0 ? Math.max(v, 0) : v - lo));
 }
 
 /** Grad-CAM brought to the input's size (bilinear), for comparing with or gating the gradient map. */

@@ -1,7 +1,8 @@
 // Writes Grad-CAM and gated (gradient x Grad-CAM) versions of the cached ILSVRC saliency maps, as
 // caches of their own, so localisation-study.mts and the other scripts can compare map kinds on the
 // same images and targets. Runs the network once per (image, target) on the cached input.
-// npx tsx bench/ilsvrc/cam-maps.mts OUT_PREFIX   (writes OUT_PREFIX-gradcam/ and OUT_PREFIX-gated/)
+// npx tsx bench/ilsvrc/cam-maps.mts OUT_PREFIX   (writes OUT_PREFIX-gradcam/ and OUT_PREFIX-gated/;
+// CAM_LAYER=tensor reads another feature map than the last one)
 import * as ort from 'onnxruntime-node';
 import { readFileSync, readdirSync } from 'node:fs';
 import { decodeModel, encodeModel } from '../../ts/onnx/codec.js';
@@ -13,7 +14,7 @@ import { SALIENCY_CACHE, loadEntry, saveEntries } from '../saliency-cache.js';
 const prefix = process.argv[2];
 if (!prefix) throw new Error('usage: cam-maps.mts OUT_PREFIX');
 const MODEL = process.env.MODEL ?? '../shared/data/imagenet/squeezenet1.1-fp16.onnx';
-const { model, info } = gradify(decodeModel(readFileSync(MODEL), MODEL), { inputSize: [224, 224] });
+const { model, info } = gradify(decodeModel(readFileSync(MODEL), MODEL), { inputSize: [224, 224], camLayer: process.env.CAM_LAYER });
 if (!info.cam) throw new Error('no feature map for Grad-CAM');
 console.log(`Grad-CAM layer ${info.cam.tensor} [${info.cam.shape.join(', ')}]`);
 const session = await ort.InferenceSession.create(encodeModel(model), { intraOpNumThreads: 2 });

@@ -38,6 +38,7 @@ export async function explainCommand(images: string[], o: ExplainFlags, load: Lo
       image: file, width: source.width, height: source.height,
       predictions: r!.predictions.slice(0, o.top), target: l.target, ...maps, ...loc,
       model: ex.info.source, runtime: r!.runtime, backend: r!.backend, fallbackReason: r!.fallbackReason, timings: r!.timings,
+      settings: r!.settings,
     };
     await writeFileAtomic(`${base}.json`, JSON.stringify(record, null, 2));
     summary.push(record);

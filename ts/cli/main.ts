@@ -129,7 +129,7 @@ async function writeLocalisation(r: LocaliseResult, file: string, stem: string, 
   const source = await decodeImage(file, { maxPixels: Number.MAX_SAFE_INTEGER });
   const written: Record<string, unknown>[] = [];
   for (const l of r.localisations) written.push({ target: l.target, ...(await writeLocalisationImages(join(out, `${stem}.${l.target.index}`), l, source)) });
-  const json = { image: file, width: source.width, height: source.height, predictions: r.predictions, localisations: written, runtime: r.runtime, backend: r.backend, fallbackReason: r.fallbackReason, timings: r.timings };
+  const json = { image: file, width: source.width, height: source.height, predictions: r.predictions, localisations: written, runtime: r.runtime, backend: r.backend, fallbackReason: r.fallbackReason, timings: r.timings, settings: r.settings };
   await writeFileAtomic(join(out, `${stem}.json`), JSON.stringify(json, null, 2));
   return json;
 }
