@@ -16,6 +16,7 @@ import { FAMILIES } from './helpers/families.js';
 import { CLASSES, SIZE, sceneImage, tempDir, tinyClassifier, writeFixture } from './helpers/fixtures.js';
 import { TestNet, int, rng } from './helpers/net.js';
 import { cli } from './helpers/cli.js';
+import { centralDifferences } from './helpers/gradcheck.js';
 
 async function runWithCam(model: ReturnType<typeof decodeModel>, x: Float32Array, xShape: number[], weights: Float32Array) {
   const { model: gm, info } = gradify(model);
@@ -44,18 +45,8 @@ describe('the Grad-CAM feature map and its gradient', () => {
         const out = runReference(reference, { [info.imageInput]: { dims: f.input, data: Float64Array.from(x) }, [cam.tensor]: { dims: cam.shape as number[], data: a } }, [info.logits]);
         return (out[info.logits]!.data as Float64Array).reduce((s, v, i) => s + weights[i]! * v, 0);
       };
-      const a64 = Float64Array.from(activation);
-      const h = 1e-4;
-      let maxErr = 0, maxFd = 0;
-      for (let k = 0; k < 24; k++) {
-        const i = Math.floor(rand() * a64.length), keep = a64[i]!;
-        a64[i] = keep + h; const fp = objective(a64);
-        a64[i] = keep - h; const fm = objective(a64);
-        a64[i] = keep;
-        const fd = (fp - fm) / (2 * h);
-        maxErr = Math.max(maxErr, Math.abs(fd - gradient[i]!));
-        maxFd = Math.max(maxFd, Math.abs(fd));
-      }
+      const picks = Array.from({ length: 24 }, () => Math.floor(rand() * activation.length));
+      const { maxErr, maxFd } = centralDifferences(objective, Float64Array.from(activation), picks, 1e-4, gradient);
       expect(maxFd, 'the gradient should not vanish at every probe').toBeGreaterThan(1e-6);
       expect(maxErr / maxFd).toBeLessThan(2e-3);
     });

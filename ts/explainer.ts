@@ -11,6 +11,7 @@ import { type CropRect, type ResizeMode, mapToSource } from './image/geometry.js
 import { type Preset, type PresetName, getPreset, toTensorData } from './image/preprocess.js';
 import { normaliseForDisplay } from './image/colormap.js';
 import { seededNormal } from './random.js';
+import { prodDims } from './graph/dims.js';
 import { softmax } from './scores.js';
 import { type ModelSession, type RuntimeName, createSession } from './runtime/session.js';
 import type { CoreChoice, LoadedCore } from './native/backend.js';
@@ -216,7 +217,7 @@ export class Explainer {
   private async runRows(rows: { tensor: Float32Array; weights?: Float32Array }[], cam = false): Promise<RowOutputs[]> {
     const out: RowOutputs[] = [];
     const size = rows[0]?.tensor.length ?? 0, C = this.classes;
-    const camSize = this.info.cam ? prodStatic(this.info.cam.shape.slice(1)) : 0;
+    const camSize = this.info.cam ? (prodDims(this.info.cam.shape.slice(1)) as number) : 0; // static: gradify checks
     const fixed = this.maxBatch;
     for (let start = 0; start < rows.length; start += fixed) {
       const chunk = rows.slice(start, start + fixed);
@@ -321,7 +322,7 @@ export class Explainer {
             for (let j = 0; j < raw.length; j++) raw[j]! += m[j]!;
           }
           if (samples > 1) for (let j = 0; j < raw.length; j++) raw[j]! /= samples;
-          const cam = kind === 'gradient' ? null : this.gradCam(rows.slice(start, start + samples));
+          const cam = kind === 'gradient' ? null : this.camOfRows(rows.slice(start, start + samples));
           const combined = combineMaps(kind, raw, cam);
           const map = normaliseForDisplay(combined);
           return {
@@ -344,7 +345,7 @@ export class Explainer {
   }
 
   /** Grad-CAM of an (image, class) at the input size: the mean over its rows (SmoothGrad's noisy copies). */
-  private gradCam(rows: RowOutputs[]): Float32Array {
+  private camOfRows(rows: RowOutputs[]): Float32Array {
     const { shape } = this.info.cam!;
     const [channels, height, width] = (this.info.layout === 'NCHW' ? shape.slice(1) : [shape[3], shape[1], shape[2]]) as number[];
     const sum = new Float32Array(this.info.width * this.info.height);
@@ -383,10 +384,6 @@ export class Explainer {
 }
 
 interface RowOutputs { scores: Float32Array; gradient?: Float32Array; camActivation?: Float32Array; camGradient?: Float32Array }
-
-function prodStatic(dims: readonly (number | string)[]): number {
-  return dims.reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1);
-}
 
 function checkSmoothGrad(samples: number, noise: number) {
   if (!Number.isInteger(samples) || samples < 1 || samples > 256) throw new ExplainerError(`samples must be an integer from 1 to 256, got ${samples}`);

@@ -52,17 +52,26 @@ export async function gradCheck(model: Model, xShape: number[], opts: { seed?: n
   const x64 = Float64Array.from(x);
   const n = Math.min(size, opts.samples ?? size);
   const picks = n === size ? Array.from({ length: size }, (_, i) => i) : Array.from({ length: n }, () => Math.floor(rand() * size));
+  const { maxErr, maxFd } = centralDifferences(objective, x64, picks, h, gradient);
+  let maxAbsGrad = 0;
+  for (const v of gradient) maxAbsGrad = Math.max(maxAbsGrad, Math.abs(v));
+  return { relError: maxErr / Math.max(maxFd, 1e-12), checked: picks.length, maxAbsGrad, gradient, scores };
+}
+
+/**
+ * The gradient against float64 central differences of the objective at the picked elements of x
+ * (x is restored): the largest |gradient - difference| and the largest |difference|.
+ */
+export function centralDifferences(objective: (x: Float64Array) => number, x: Float64Array, picks: number[], h: number, gradient: Float32Array): { maxErr: number; maxFd: number } {
   let maxErr = 0, maxFd = 0;
   for (const i of picks) {
-    const keep = x64[i]!;
-    x64[i] = keep + h; const fp = objective(x64);
-    x64[i] = keep - h; const fm = objective(x64);
-    x64[i] = keep;
+    const keep = x[i]!;
+    x[i] = keep + h; const fp = objective(x);
+    x[i] = keep - h; const fm = objective(x);
+    x[i] = keep;
     const fd = (fp - fm) / (2 * h);
     maxErr = Math.max(maxErr, Math.abs(fd - gradient[i]!));
     maxFd = Math.max(maxFd, Math.abs(fd));
   }
-  let maxAbsGrad = 0;
-  for (const v of gradient) maxAbsGrad = Math.max(maxAbsGrad, Math.abs(v));
-  return { relError: maxErr / Math.max(maxFd, 1e-12), checked: picks.length, maxAbsGrad, gradient, scores };
+  return { maxErr, maxFd };
 }
