@@ -100,7 +100,15 @@ describe('the browser build in Chromium equals Node', () => {
     await waitState(page, ['done', 'error']);
     expect(await page.$$eval('#top li b', (els) => els.map((e) => e.textContent))).toEqual(node.get('dog.png')!.predictions.map((p) => p.label));
     await screenshot(page, 'demo-dog');
-  }, 60_000);
+    expect(await page.textContent('#ran')).toMatch(/map gated/); // the bundled model's recommendation
+    // another kind of map redraws the image shown
+    await page.selectOption('#map', 'gradcam');
+    await page.waitForFunction(() => document.querySelector('#ran')?.textContent?.includes('map gradcam') && document.body.dataset.state === 'done', null, { timeout: 60_000 });
+    expect(await page.textContent('#error')).toBe('');
+    await screenshot(page, 'demo-dog-gradcam');
+    await page.selectOption('#map', '');
+    await page.waitForFunction(() => document.querySelector('#ran')?.textContent?.includes('map gated') && document.body.dataset.state === 'done', null, { timeout: 60_000 });
+  }, 90_000);
 
   it('draws class model visualisations live, with progress, and cancels', async () => {
     const { page } = demo;
