@@ -151,12 +151,12 @@ describe('Grad-CAM in the API and CLI', () => {
     await ex.close();
   });
 
-  it('deepinside saliency --map gradcam writes the map and says its kind; a bad kind is refused', async () => {
+  it('deepinside saliency --map gradcam (--samples 2: SmoothGrad) writes the map and says its kind; a bad kind is refused', async () => {
     const dir = tempDir();
     const model = writeFixture(dir, 'tiny.onnx', tinyClassifier());
     const png = writeFixture(dir, 'scene.png', await sceneImage(48, 40));
     const out = join(dir, 'out');
-    const r = await cli(['saliency', png, '--model', model, '--preset', 'unit', '--map', 'gradcam', '--out', out, '--json']);
+    const r = await cli(['saliency', png, '--model', model, '--preset', 'unit', '--map', 'gradcam', '--samples', '2', '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(readFileSync(join(out, 'scene.json'), 'utf8'));
     expect(json.maps[0].kind).toBe('gradcam');

@@ -35,21 +35,27 @@ const modelOptions = (cmd: Command) => cmd
   .addOption(new Option('--backend <name>', 'colour segmentation core (localise, evaluate)').choices(['auto', 'native', 'wasm']).default('auto'))
   .option('--json', 'print machine-readable JSON on stdout');
 
-/** --map: which class saliency map (ts/gradcam.ts MapKind). */
-const mapOption = (byDefault: string) => new Option('--map <kind>', `the map: 'gradient' (the paper's dS/dI), 'gradcam' (Grad-CAM on the last feature map) or 'gated' (their product); default: ${byDefault}`).choices([...MAP_KINDS]);
+/**
+ * How each map is made (SaliencyOptions): --samples, --noise, --map. Localisation fills unset ones
+ * from the model's recommendation (its metadata), saliency does not.
+ */
+const mapFlags = (cmd: Command, recommended: boolean) => {
+  const byDefault = (paper: string) => `default: ${recommended ? "the model's recommendation, else " : ''}${paper}`;
+  return cmd
+    .option('--samples <n>', `SmoothGrad: average each map over n noisy copies of the image (${byDefault('1 = the paper')})`, positiveInt)
+    .option('--noise <sd>', 'SmoothGrad noise, as a fraction of the input range (default 0.1)', nonNegative)
+    .addOption(new Option('--map <kind>', `the map: 'gradient' (the paper's dS/dI), 'gradcam' (Grad-CAM on the last feature map) or 'gated' (their product) (${byDefault('gradient')})`).choices([...MAP_KINDS]));
+};
 
 /** The segmentation settings of localise and evaluate (ts/localise.ts SegmentationSettings). */
-const segmentationFlags = (cmd: Command) => cmd
+const segmentationFlags = (cmd: Command) => mapFlags(cmd, true)
     .option('--paper', "the paper's exact settings (no smoothing, box of the largest component, models from the seeds)")
     .option('--fg-quantile <q>', 'saliency quantile above which pixels seed the foreground (default 0.95)', fraction)
     .option('--bg-quantile <q>', 'saliency quantile below which pixels seed the background (default 0.3)', fraction)
     .option('--iterations <n>', 'GrabCut iterations (default 5)', positiveInt)
     .option('--smoothing <sigma>', 'Gaussian blur of the saliency map before seeding, in model pixels (default 2; paper 0)', nonNegative)
     .option('--downsample <factor>', "segment on the model grid pooled by this integer factor; 'auto' (default) pools 224-pixel inputs 2x2, 1 = the model grid as in the paper", factor)
-    .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest']))
-    .option('--samples <n>', "SmoothGrad: average each map over n noisy copies of the image (default: the model's recommendation, else 1 = the paper)", positiveInt)
-    .option('--noise <sd>', 'SmoothGrad noise, as a fraction of the input range (default 0.1)', nonNegative)
-    .addOption(mapOption("the model's recommendation, else gradient"));
+    .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest']));
 
 interface ModelFlags {
   model?: string; preset?: PresetName; labels?: string; runtime: 'node' | 'wasm'; resize: 'stretch' | 'center-crop';
@@ -103,7 +109,7 @@ async function writeSaliency(r: SaliencyResult, file: string, stem: string, out:
   return json;
 }
 
-async function saliencyCommand(images: string[], o: ModelFlags & { target: string[]; topK?: number; out: string; colormap: ColormapName; map?: MapKind }) {
+async function saliencyCommand(images: string[], o: ModelFlags & { target: string[]; topK?: number; out: string; colormap: ColormapName; samples?: number; noise?: number; map?: MapKind }) {
   const files = await expandImageArgs(images);
   await validateImages(files, o.maxPixels);
   const ex = await Explainer.load(o.model, loadOptions(o));
@@ -115,7 +121,7 @@ async function saliencyCommand(images: string[], o: ModelFlags & { target: strin
   const summary = [];
   for (let i = 0; i < files.length; i += CHUNK) {
     const chunk = files.slice(i, i + CHUNK);
-    const results = await ex.saliency(chunk, { ...(o.topK ? { topK: o.topK } : { target: targets }), map: o.map });
+    const results = await ex.saliency(chunk, { ...(o.topK ? { topK: o.topK } : { target: targets }), samples: o.samples, noise: o.noise, map: o.map });
     for (const [k, r] of results.entries()) summary.push(await writeSaliency(r, chunk[k]!, names[i + k]!, o.out, o.colormap));
     bar.tick(chunk.length);
   }
@@ -189,14 +195,13 @@ export function buildProgram(): Command {
     .option('--limit <n>', 'use the first n images of the dataset', positiveInt))
     .action(classifyCommand);
 
-  modelOptions(program.command('saliency')
+  mapFlags(modelOptions(program.command('saliency')
     .description('class saliency maps: heatmap and overlay PNGs and a JSON summary per image')
     .argument('<images...>', 'image files, directories or glob patterns')
     .option('-t, --target <class...>', "class index, label or 'top' (repeatable)", [])
     .option('--top-k <k>', 'explain the k highest-scoring classes', positiveInt)
     .requiredOption('-o, --out <dir>', 'output directory')
-    .addOption(new Option('--colormap <name>', 'heatmap colours').choices(['viridis', 'jet']).default('viridis'))
-    .addOption(mapOption('gradient')))
+    .addOption(new Option('--colormap <name>', 'heatmap colours').choices(['viridis', 'jet']).default('viridis'))), false)
     .action(saliencyCommand);
   segmentationFlags(modelOptions(program.command('localise')
     .description('weakly supervised localisation: object mask and box per image (GrabCut seeded by the saliency map)')
