@@ -31,19 +31,18 @@ export function gradCam(f: FeatureMap): Float32Array {
   const { activation: a, gradient: g, channels: C, width: w, height: h } = f;
   const hw = w * h;
   if (a.length !== C * hw || g.length !== C * hw) throw new Error(`gradCam: ${a.length} activations and ${g.length} gradients for a ${C}x${h}x${w} feature map`);
-  // channel c, position p: NCHW at c*hw + p, NHWC at p*C + c
-  const at = f.layout === 'NCHW' ? (c: number, p: number) => c * hw + p : (c: number, p: number) => p * C + c;
+  // channel c, position p at c*cs + p*ps: NCHW c*hw + p, NHWC p*C + c
+  const [cs, ps] = f.layout === 'NCHW' ? [hw, 1] : [1, C];
   const alpha = new Float64Array(C);
   for (let c = 0; c < C; c++) {
     let s = 0;
-    for (let p = 0; p < hw; p++) s += g[at(c, p)]!;
+    for (let p = 0; p < hw; p++) s += g[c * cs + p * ps]!;
     alpha[c] = s / hw;
   }
   const evidence = new Float64Array(hw);
-  for (let p = 0; p < hw; p++) {
-    let s = 0;
-    for (let c = 0; c < C; c++) if (alpha[c] !== 0) s += alpha[c]! * a[at(c, p)]!;
-    evidence[p] = s;
+  for (let c = 0; c < C; c++) {
+    const k = alpha[c]!;
+    if (k !== 0) for (let p = 0; p < hw; p++) evidence[p]! += k * a[c * cs + p * ps]!;
   }
   let lo = Infinity, hi = -Infinity;
   for (const v of evidence) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
