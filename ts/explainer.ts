@@ -7,7 +7,7 @@ import type { Model } from './graph/ir.js';
 import { decodeModel, encodeModel } from './onnx/codec.js';
 import { type Labels, labelsFromMetadata } from './labels.js';
 import { type ImageInput, type RgbImage, DEFAULT_MAX_PIXELS } from './image/types.js';
-import { type CropRect, type ResizeMode, mapToSource } from './image/geometry.js';
+import { type CropRect, type ResizeMode, mapToSource, resizeMap } from './image/geometry.js';
 import { type Preset, type PresetName, getPreset, toTensorData } from './image/preprocess.js';
 import { normaliseForDisplay } from './image/colormap.js';
 import { seededNormal } from './random.js';
@@ -18,7 +18,7 @@ import type { CoreChoice, LoadedCore } from './native/backend.js';
 import { type LocaliseOptions, type LocaliseResult, RECOMMENDABLE, localise, segmentationSettings } from './localise.js';
 import { ExplainerError } from './errors.js';
 import { type VisualiseOptions, type VisualiseResult, visualise } from './visualise/index.js';
-import { type MapKind, checkMapName, combineMaps, gradCamAt } from './gradcam.js';
+import { type MapKind, DEFAULT_MAP, checkMapName, combineMaps, gradCam } from './gradcam.js';
 
 export interface LoadOptions {
   /** preprocessing preset (default: the model's metadata 'deepinside.preset', else 'imagenet') */
@@ -281,7 +281,7 @@ export class Explainer {
     if (opts.topK !== undefined && (!Number.isInteger(opts.topK) || opts.topK < 1 || opts.topK > this.classes)) {
       throw new ExplainerError(`topK must be an integer from 1 to ${this.classes}, got ${opts.topK}`);
     }
-    const samples = opts.samples ?? 1, noise = opts.noise ?? DEFAULT_NOISE, kind = opts.map ?? 'gradient';
+    const samples = opts.samples ?? 1, noise = opts.noise ?? DEFAULT_NOISE, kind = opts.map ?? DEFAULT_MAP;
     checkSmoothGrad(samples, noise);
     this.checkMapKind(kind);
     const prepared = await Promise.all(list.map((im, i) => this.prepare(im, i)));
@@ -344,16 +344,19 @@ export class Explainer {
     }
   }
 
-  /** Grad-CAM of an (image, class) at the input size: the mean over its rows (SmoothGrad's noisy copies). */
+  /**
+   * Grad-CAM of an (image, class) at the input size: the mean over its rows (SmoothGrad's noisy
+   * copies), taken at the feature map's resolution and upsampled once (the resize is linear).
+   */
   private camOfRows(rows: RowOutputs[]): Float32Array {
     const { shape } = this.info.cam!;
     const [channels, height, width] = (this.info.layout === 'NCHW' ? shape.slice(1) : [shape[3], shape[1], shape[2]]) as number[];
-    const sum = new Float32Array(this.info.width * this.info.height);
+    const mean = new Float32Array(width! * height!);
     for (const r of rows) {
-      const cam = gradCamAt({ activation: r.camActivation!, gradient: r.camGradient!, channels: channels!, width: width!, height: height!, layout: this.info.layout }, this.info.width, this.info.height);
-      for (let j = 0; j < sum.length; j++) sum[j]! += cam[j]! / rows.length;
+      const cam = gradCam({ activation: r.camActivation!, gradient: r.camGradient!, channels: channels!, width: width!, height: height!, layout: this.info.layout });
+      for (let j = 0; j < mean.length; j++) mean[j]! += cam[j]! / rows.length;
     }
-    return sum;
+    return resizeMap(mean, width!, height!, this.info.width, this.info.height);
   }
 
   private core?: Promise<LoadedCore>;

@@ -7,6 +7,8 @@ import { resizeMap } from './image/geometry.js';
 /** How a class saliency map is made: the paper's input gradient, Grad-CAM, or their product. */
 export type MapKind = 'gradient' | 'gradcam' | 'gated';
 export const MAP_KINDS: readonly MapKind[] = ['gradient', 'gradcam', 'gated'];
+/** the paper's map, used when none is asked for */
+export const DEFAULT_MAP: MapKind = 'gradient';
 
 export function checkMapName(kind: unknown): asserts kind is MapKind {
   if (!MAP_KINDS.includes(kind as MapKind)) throw new RangeError(`map must be one of ${MAP_KINDS.join(', ')}, got '${String(kind)}'`);

@@ -9,7 +9,7 @@ import type { CoreBackend } from './native/backend.js';
 import { gaussianBlur } from './image/blur.js';
 import { close } from './image/morphology.js';
 import { poolMap, poolRgb, unpoolMask } from './image/pool.js';
-import type { MapKind } from './gradcam.js';
+import { type MapKind, DEFAULT_MAP } from './gradcam.js';
 
 export type Box = [x0: number, y0: number, x1: number, y1: number];
 
@@ -220,9 +220,8 @@ export async function localise(explainer: Explainer, core: { core: CoreBackend; 
   // results report the pooling factor that ran, not 'auto'
   const settings: RanSettings = {
     ...chosen, downsample: downsampleFactor(chosen.downsample, explainer.info.width, explainer.info.height),
-    samples: merged.samples ?? 1, noise: merged.noise ?? DEFAULT_NOISE, map: merged.map ?? 'gradient',
+    samples: merged.samples ?? 1, noise: merged.noise ?? DEFAULT_NOISE, map: merged.map ?? DEFAULT_MAP,
   };
-  explainer.checkMapKind(settings.map);
   const results = await explainer.saliency(images, merged);
   return results.map((r) => {
     const t0 = performance.now();

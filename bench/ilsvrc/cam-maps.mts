@@ -1,41 +1,33 @@
 // Writes Grad-CAM and gated (gradient x Grad-CAM) versions of the cached ILSVRC saliency maps, as
 // caches of their own, so localisation-study.mts and the other scripts can compare map kinds on the
-// same images and targets. Runs the network once per (image, target) on the cached input.
+// same images and targets. Runs Explainer.saliency(map 'gradcam') on each cached input for its
+// cached targets; the gated map is the cached gradient map times that.
 // npx tsx bench/ilsvrc/cam-maps.mts OUT_PREFIX   (writes OUT_PREFIX-gradcam/ and OUT_PREFIX-gated/;
 // CAM_LAYER=tensor reads another feature map than the last one)
-import * as ort from 'onnxruntime-node';
-import { readFileSync, readdirSync } from 'node:fs';
-import { decodeModel, encodeModel } from '../../ts/onnx/codec.js';
-import { gradify } from '../../ts/graph/gradify.js';
-import { getPreset, toTensorData } from '../../ts/image/preprocess.js';
-import { combineMaps, gradCamAt } from '../../ts/gradcam.js';
-import { SALIENCY_CACHE, loadEntry, saveEntries } from '../saliency-cache.js';
+import { readdirSync } from 'node:fs';
+import { Explainer } from '../../ts/explainer.js';
+import { combineMaps } from '../../ts/gradcam.js';
+import { type CachedEntry, SALIENCY_CACHE, loadEntry, saveEntries } from '../saliency-cache.js';
 
 const prefix = process.argv[2];
 if (!prefix) throw new Error('usage: cam-maps.mts OUT_PREFIX');
 const MODEL = process.env.MODEL ?? '../shared/data/imagenet/squeezenet1.1-fp16.onnx';
-const { model, info } = gradify(decodeModel(readFileSync(MODEL), MODEL), { inputSize: [224, 224], camLayer: process.env.CAM_LAYER });
-if (!info.cam) throw new Error('no feature map for Grad-CAM');
-console.log(`Grad-CAM layer ${info.cam.tensor} [${info.cam.shape.join(', ')}]`);
-const session = await ort.InferenceSession.create(encodeModel(model), { intraOpNumThreads: 2 });
+const ex = await Explainer.load(MODEL, { preset: 'caffe', camLayer: process.env.CAM_LAYER });
+console.log(`Grad-CAM layer ${ex.info.cam!.tensor} [${ex.info.cam!.shape.join(', ')}]`);
 const n = readdirSync(SALIENCY_CACHE).filter((f) => f.endsWith('.json')).length;
-const [, C, h, w] = info.cam.shape as number[];
-const kinds = ['gradcam', 'gated'] as const;
-const out = Object.fromEntries(kinds.map((k) => [k, [] as ReturnType<typeof loadEntry>[]]));
+const out: Record<'gradcam' | 'gated', CachedEntry[]> = { gradcam: [], gated: [] };
 for (let i = 0; i < n; i++) {
   const e = loadEntry(SALIENCY_CACHE, i);
-  const x = toTensorData([e.input], getPreset('caffe'), info.layout);
-  for (const k of kinds) out[k]!.push({ ...e, maps: [] });
-  for (const m of e.maps) {
-    const weights = new Float32Array(info.classes);
-    weights[m.target.index] = 1;
-    const r = await session.run({ [info.imageInput]: new ort.Tensor('float32', x, [1, 3, 224, 224]), class_weights: new ort.Tensor('float32', weights, [1, info.classes]) });
-    const cam = gradCamAt({ activation: r['cam_activation']!.data as Float32Array, gradient: r['cam_gradient']!.data as Float32Array, channels: C!, width: w!, height: h!, layout: info.layout }, e.input.width, e.input.height);
-    for (const k of kinds) {
-      const raw = combineMaps(k, m.raw, cam);
-      out[k]!.at(-1)!.maps.push({ ...m, raw, map: raw, sourceMap: raw });
-    }
-  }
+  // the cached input is already at the model's size, so the network sees the same tensor
+  const [r] = await ex.saliency({ ...e.input, channels: 3 }, { target: e.maps.map((m) => m.target.index), map: 'gradcam' });
+  const cams = r!.maps.map((m) => m.raw);
+  const entry = (kind: 'gradcam' | 'gated') => ({
+    ...e,
+    maps: e.maps.map((m, k) => { const raw = combineMaps(kind, m.raw, cams[k]!); return { ...m, raw, map: raw, sourceMap: raw }; }),
+  });
+  out.gradcam.push(entry('gradcam'));
+  out.gated.push(entry('gated'));
   if (i % 40 === 39) process.stderr.write(`${i + 1}/${n}\n`);
 }
-for (const k of kinds) saveEntries(`${prefix}-${k}`, out[k]!);
+await ex.close();
+for (const kind of ['gradcam', 'gated'] as const) saveEntries(`${prefix}-${kind}`, out[kind]);
