@@ -17,7 +17,9 @@ The whole training set is held in memory as one uint8 tensor; batches are augmen
 zoom/translation crop to --train-size, horizontal flip, optional rotation, brightness/contrast/saturation
 jitter) with a seeded torch.Generator, so that a run is reproducible from --seed (for a given thread
 count: results depend on the order of floating-point reductions). Evaluation uses the whole image at its
-stored size, normalised with deepinside's "imagenet" preset, as deepinside feeds it.
+stored size, normalised with deepinside's "imagenet" preset, as deepinside feeds it; with --input-size the
+model's input is another size: evaluation images are resized to it (bilinear, as deepinside resizes an
+image to the model's input), training crops show the objects at that scale, and the export takes it.
 
 Writes to --out: log.json (arguments, per-epoch figures, final accuracies and confusion matrices),
 last.pt (resumable state, each epoch; --resume OUT/last.pt continues a run) and model.pt (the final
@@ -205,6 +207,15 @@ def augment(x: torch.Tensor, g: torch.Generator, out_size: int, zoom: tuple[floa
 
 # ------------------------------------------------------------------------------------------ evaluation
 
+def resize_images(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    """uint8 images [N,3,H,W] -> uint8 [N,3,*size], bilinear (antialiased when reducing), rounded as stored pixels."""
+    out = torch.empty((len(x), 3, *size), dtype=torch.uint8)
+    for i in range(0, len(x), 500):
+        y = F.interpolate(x[i:i + 500].float(), size=size, mode="bilinear", align_corners=False, antialias=True)
+        out[i:i + 500] = y.round_().clamp_(0, 255).to(torch.uint8)
+    return out
+
+
 @torch.no_grad()
 def evaluate(model: nn.Module, images: torch.Tensor, targets: torch.Tensor, classes: int, batch: int = 200,
              channels_last: bool = True) -> dict:
@@ -280,9 +291,11 @@ def main(argv=None):
     ap.add_argument("--final-lr-frac", type=float, default=0.0, help="the cosine ends at lr * this")
     ap.add_argument("--label-smoothing", type=float, default=0.1)
     ap.add_argument("--arch", default=DEFAULT_ARCH, help=f"a name ({', '.join(ARCHS)}) or a spec like 16-32x32-64x64")
+    ap.add_argument("--input-size", type=int, help="the model's input side (default: the dataset's image size); "
+                    "evaluation images are resized to it, --zoom is relative to its scale, the export takes it")
     ap.add_argument("--train-size", default="112", help="crop size, or a schedule like '96:8,128:2' (size:epochs,...)")
     ap.add_argument("--zoom", type=float, nargs=2, default=[0.8, 1.25], metavar=("MIN", "MAX"),
-                    help="random zoom range (1 = the source's pixel scale)")
+                    help="random zoom range (1 = the scale of the model input: the dataset's pixels times --input-size / its size)")
     ap.add_argument("--rotate", type=float, default=0.0, help="random rotation, +- degrees")
     ap.add_argument("--jitter", type=float, default=0.2, help="brightness/contrast/saturation jitter, +- fraction")
     ap.add_argument("--no-flip", action="store_true", help="no random horizontal flips")
@@ -310,8 +323,13 @@ def main(argv=None):
     t_start = time.time()
 
     train_x, train_y, labels = load_dataset(args.train, limit=args.limit, cache_dir=args.cache_dir)
-    size = tuple(train_x.shape[2:])
-    val_x, val_y, val_labels = load_dataset(args.val, size=size, cache_dir=args.cache_dir)
+    data_size = tuple(train_x.shape[2:])
+    size = (args.input_size, args.input_size) if args.input_size else data_size  # the model's input
+    # zoom 1 shows the objects at the input's scale: data pixels are enlarged by size / data_size
+    zoom = tuple(z * size[0] / data_size[0] for z in args.zoom)
+    val_x, val_y, val_labels = load_dataset(args.val, size=data_size, cache_dir=args.cache_dir)
+    if size != data_size:
+        val_x = resize_images(val_x, size)
     if val_labels != labels:
         raise SystemExit(f"{args.val}/labels.txt differs from {args.train}/labels.txt")
     classes = len(labels)
@@ -344,7 +362,7 @@ def main(argv=None):
                 "malloc_tuned": bool(os.environ.get("DEEPINSIDE_MALLOC_TUNED"))},
         "preset": PRESET, "mean": MEAN, "std": STD,
         "arch": model.arch, "params": count_params(model), "labels": labels, "image_size": list(size),
-        "train_images": n, "val_images": len(val_x),
+        "data_size": list(data_size), "train_images": n, "val_images": len(val_x),
         "mmacs_per_image": {str(s): conv_macs(model.arch, classes, s, s) / 1e6 for s in sorted(set(sizes + [size[0]]))},
         "load_seconds": round(t_loaded - t_start, 1),
         "epochs": [],
@@ -384,7 +402,7 @@ def main(argv=None):
         loss_sum, correct, seen = 0.0, 0, 0
         for i in range(steps_per_epoch):
             idx = order[i * args.batch:(i + 1) * args.batch]
-            x = normalise(augment(train_x[idx], g, sizes[epoch], tuple(args.zoom), args.rotate, args.jitter,
+            x = normalise(augment(train_x[idx], g, sizes[epoch], zoom, args.rotate, args.jitter,
                                   not args.no_flip, args.grey)).contiguous(memory_format=fmt)
             y = train_y[idx]
             lr = lr_at(step, total_steps, args.lr, warmup_steps, args.final_lr_frac)
@@ -430,7 +448,9 @@ def main(argv=None):
 
     final = {"val": evaluate(model, val_x, val_y, classes, channels_last=channels_last)}
     if args.test:
-        test_x, test_y, test_labels = load_dataset(args.test, size=size, cache_dir=args.cache_dir)
+        test_x, test_y, test_labels = load_dataset(args.test, size=data_size, cache_dir=args.cache_dir)
+        if size != data_size:
+            test_x = resize_images(test_x, size)
         if test_labels != labels:
             raise SystemExit(f"{args.test}/labels.txt differs from {args.train}/labels.txt")
         final["test"] = evaluate(model, test_x, test_y, classes, channels_last=channels_last)

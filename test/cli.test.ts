@@ -96,6 +96,21 @@ describe('deepinside CLI', () => {
     }
   });
 
+  it('localise --refine runs the second, rectangle-mode pass and says so; bad margins are refused', async () => {
+    const out = join(dir, 'loc-refine');
+    const r = await cli(['localise', png, '--model', model, '--refine', '0.1', '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const [s] = JSON.parse(r.stdout);
+    expect(s.settings.refine).toBe(0.1);
+    const off = await cli(['localise', png, '--model', model, '--refine', 'off', '--out', join(dir, 'loc-off'), '--json']);
+    expect(JSON.parse(off.stdout)[0].settings.refine).toBe(false);
+    for (const bad of ['2', '-1', 'wide']) {
+      const e = await cli(['localise', png, '--model', model, '--refine', bad, '--out', join(dir, 'loc-bad')]);
+      expect(e.code).not.toBe(0);
+      expect(e.stderr).toMatch(new RegExp(`--refine <margin>' argument '${bad}' is invalid. expected 'off' or a margin from 0 to 1`));
+    }
+  });
+
   it('evaluate --json reports classification and localisation error next to the fixed-box baselines', async () => {
     const ann = writeFixture(dir, 'boxes.json', JSON.stringify([
       { file: 'scene.png', class_index: 0, boxes: [[12, 10, 35, 29]] },

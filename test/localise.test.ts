@@ -3,10 +3,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Explainer } from '../ts/explainer.js';
 import { FIXED_BOXES, iou, localisationError, localised, maskIou } from '../ts/evaluation.js';
-import { type LocaliseOptions, PAPER_OPTIONS, PAPER_SETTINGS, boundingBox, downsampleFactor, boxToSource, maskToSource, seedLabels, segment } from '../ts/localise.js';
+import { type LocaliseOptions, LABEL, PAPER_OPTIONS, PAPER_SETTINGS, boundingBox, downsampleFactor, boxToSource, maskToSource, rectangleLabels, seedLabels, segment } from '../ts/localise.js';
 import { loadCore, type CoreBackend } from '../ts/native/index.js';
 import type { ClassSaliency } from '../ts/explainer.js';
-import { drawScene } from './helpers/scenes.js';
+import { drawRingScene, drawScene } from './helpers/scenes.js';
 import { poolMap, poolRgb, unpoolMask } from '../ts/image/pool.js';
 import { sceneImage, tinyClassifier } from './helpers/fixtures.js';
 import { decodeModel, encodeModel } from '../ts/onnx/codec.js';
@@ -37,6 +37,50 @@ describe.each(['native', 'wasm'] as const)('segmentation on synthetic scenes (%s
   }
 });
 
+describe.each(['native', 'wasm'] as const)("refine: a second GrabCut in rectangle mode (%s core)", (name) => {
+  let core: CoreBackend;
+  beforeAll(async () => { core = (await loadCore(name)).core; });
+
+  it('fills out an object whose salient outline seeded only part of it', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const s = drawRingScene(seed);
+      const input = { data: s.rgb, width: s.width, height: s.height }, sal = asSaliency(s.saliency, s.width, s.height);
+      const first = segment(core, input, sal, {}, FULL);
+      // seeded from the ring, the first pass takes the disc inside it for background
+      expect(maskIou(first.modelMask, s.mask)).toBeLessThan(0.7);
+      expect(first.refineEnergy).toEqual([]);
+      for (const refine of [0, 0.1]) {
+        const r = segment(core, input, sal, { refine }, FULL);
+        expect(maskIou(r.modelMask, s.mask), `seed ${seed} refine ${refine}`).toBeGreaterThanOrEqual(0.95);
+        expect(iou(r.box!, s.box)).toBeGreaterThanOrEqual(0.9);
+        expect(r.energy).toEqual(first.energy); // the first pass is the same
+        expect(r.refineEnergy.length).toBe(5);
+        r.refineEnergy.forEach((e, i) => i > 0 && expect(e).toBeLessThanOrEqual(r.refineEnergy[i - 1]!));
+      }
+    }
+  });
+
+  it('keeps the first pass when the grown box leaves no background', () => {
+    const s = drawRingScene(3);
+    const input = { data: s.rgb, width: s.width, height: s.height }, sal = asSaliency(s.saliency, s.width, s.height);
+    const first = segment(core, input, sal, {}, FULL), wide = segment(core, input, sal, { refine: 1 }, FULL);
+    expect(wide.refineEnergy).toEqual([]);
+    expect(Buffer.from(wide.modelMask).equals(Buffer.from(first.modelMask))).toBe(true);
+  });
+});
+
+describe('rectangle labels', () => {
+  it('background outside the box grown by the margin, probable foreground inside, on the pooled grid', () => {
+    const l = rectangleLabels({ width: 10, height: 8 }, [4, 2, 5, 5], 0.5)!;
+    // 2x4 box grown by 1 and 2 pixels: x 3..6, y 0..7
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 10; x++) expect(l[y * 10 + x], `${x},${y}`).toBe(x >= 3 && x <= 6 ? LABEL.PR_FG : LABEL.BG);
+    const pooled = rectangleLabels({ width: 5, height: 4 }, [4, 2, 5, 5], 0, 2)!; // model pixels 4..5 x 2..5 -> grid 2 x 1..2
+    expect(Array.from(pooled).map((v, i) => (v === LABEL.PR_FG ? i : -1)).filter((i) => i >= 0)).toEqual([7, 12]);
+    expect(rectangleLabels({ width: 10, height: 8 }, [0, 0, 9, 7], 0)).toBeNull();
+    expect(rectangleLabels({ width: 10, height: 8 }, [2, 2, 7, 5], 0.5)).toBeNull();
+  });
+});
+
 describe("downsample 'auto'", () => {
   it('pools 224-pixel inputs 2x2 and leaves 128-pixel ones alone', () => {
     expect(downsampleFactor('auto', 224, 224)).toBe(2);
@@ -65,11 +109,12 @@ describe('native and wasm cores agree bit for bit', () => {
     for (let seed = 1; seed <= 8; seed++) {
       const s = drawScene(seed, 70, 50);
       const input = { data: s.rgb, width: s.width, height: s.height };
-      for (const opts of [{}, { modelsFromSeeds: true, smoothing: 2 }]) {
+      for (const opts of [{}, { modelsFromSeeds: true, smoothing: 2 }, { refine: 0.1, boxFrom: 'largest' as const }]) {
         const a = segment(native, input, asSaliency(s.saliency, s.width, s.height), opts, { x: 0, y: 0, width: 70, height: 50 });
         const b = segment(wasm, input, asSaliency(s.saliency, s.width, s.height), opts, { x: 0, y: 0, width: 70, height: 50 });
         expect(Buffer.from(a.modelMask).equals(Buffer.from(b.modelMask))).toBe(true);
         expect(a.energy).toEqual(b.energy);
+        expect(a.refineEnergy).toEqual(b.refineEnergy);
       }
     }
   });
@@ -167,6 +212,9 @@ describe('localise() API', () => {
     await expect(ex.localise(img, { iterations: 0 })).rejects.toThrow(/iterations/);
     await expect(ex.localise(img, { downsample: 0 })).rejects.toThrow(/downsample must be 'auto' or an integer factor from 1 to 8/);
     await expect(ex.localise(img, { downsample: 'half' as 'auto' })).rejects.toThrow(/downsample must be 'auto' or an integer factor from 1 to 8, got half/);
+    for (const refine of [-0.1, 1.5, NaN, true as unknown as number]) {
+      await expect(ex.localise(img, { refine })).rejects.toThrow(/refine must be false or a margin from 0 to 1/);
+    }
   });
 });
 

@@ -5,7 +5,7 @@
 import { type ClassSaliency, type Explainer, type SaliencyOptions, type SaliencyResult, DEFAULT_NOISE } from './explainer.js';
 import type { ImageInput, RgbImage } from './image/types.js';
 import type { CropRect } from './image/geometry.js';
-import type { CoreBackend } from './native/backend.js';
+import type { CoreBackend, GrabCutParams } from './native/backend.js';
 import { gaussianBlur } from './image/blur.js';
 import { close } from './image/morphology.js';
 import { poolMap, poolRgb, unpoolMask } from './image/pool.js';
@@ -33,6 +33,14 @@ export interface LocaliseOptions extends SaliencyOptions {
    * back; 1 = the paper; 'auto' (the default) = one pooled pixel per 1/112 of the shorter side
    */
   downsample?: number | 'auto';
+  /**
+   * false = the paper (one GrabCut from the saliency seeds). A number = a second GrabCut in the
+   * classic rectangle mode (Rother et al. 2004): everything outside the first pass's box, grown by
+   * this fraction of its width and height, is background, everything inside starts as probable
+   * foreground. The first pass finds the object; the second one fills it out, since its colour
+   * models no longer take the object's less salient parts for background.
+   */
+  refine?: number | false;
 }
 
 export interface Localisation {
@@ -48,6 +56,8 @@ export interface Localisation {
   saliency: ClassSaliency;
   /** GrabCut energy after each iteration */
   energy: number[];
+  /** the same for the second, rectangle-mode pass (`refine`); empty when it did not run */
+  refineEnergy: number[];
 }
 
 export interface LocaliseResult {
@@ -75,7 +85,7 @@ export type SegmentationSettings = Required<Omit<LocaliseOptions, keyof Saliency
  */
 export const PAPER_SETTINGS: SegmentationSettings = {
   fgQuantile: 0.95, bgQuantile: 0.3, iterations: 5, components: 5, gamma: 50, connectivity: 8,
-  smoothing: 0, boxFrom: 'largest', modelsFromSeeds: true, closing: 0, downsample: 1,
+  smoothing: 0, boxFrom: 'largest', modelsFromSeeds: true, closing: 0, downsample: 1, refine: false,
 };
 
 /**
@@ -131,6 +141,9 @@ export function segmentationSettings(opts: LocaliseOptions): SegmentationSetting
     throw new RangeError(`downsample must be 'auto' or an integer factor from 1 to 8, got ${s.downsample}`);
   }
   if (s.boxFrom !== 'all' && s.boxFrom !== 'largest') throw new RangeError(`boxFrom must be 'all' or 'largest', got ${String(s.boxFrom)}`);
+  if (s.refine !== false && !(typeof s.refine === 'number' && s.refine >= 0 && s.refine <= 1)) {
+    throw new RangeError(`refine must be false or a margin from 0 to 1 (a fraction of the box's sides), got ${String(s.refine)}`);
+  }
   return s;
 }
 
@@ -195,21 +208,57 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
   const f = downsampleFactor(s.downsample, W, H);
   const grid = f > 1 ? poolRgb(input, f) : input;
   const map = f > 1 ? poolMap(smoothed, W, H, f) : smoothed;
-  const seeds = seedLabels(core, map, s.fgQuantile, s.bgQuantile);
-  const cut = core.grabcut(grid.data, grid.width, grid.height, seeds, {
-    iterations: s.iterations, components: s.components, gamma: s.gamma, connectivity: s.connectivity, modelsFromSeeds: s.modelsFromSeeds,
-  });
-  const cutFg = new Uint8Array(cut.labels.length);
-  for (let i = 0; i < cutFg.length; i++) cutFg[i] = cut.labels[i] === LABEL.FG || cut.labels[i] === LABEL.PR_FG ? 1 : 0;
-  const fullFg = f > 1 ? unpoolMask(cutFg, W, H, f) : cutFg;
-  const fg = s.closing ? close(fullFg, W, H, s.closing) : fullFg;
-  const { mask: modelMask, box: modelBox } = s.boxFrom === 'all' ? { mask: fg, box: boundingBox(fg, W, H) } : core.largestComponent(fg, W, H);
+  const params = { iterations: s.iterations, components: s.components, gamma: s.gamma, connectivity: s.connectivity, modelsFromSeeds: s.modelsFromSeeds };
+  const first = objectOf(core, grabcutForeground(core, grid, seedLabels(core, map, s.fgQuantile, s.bgQuantile), params, f, W, H), W, H, s);
+  let { mask: modelMask, box: modelBox } = first;
+  let refineEnergy: number[] = [];
+  if (s.refine !== false && modelBox) {
+    const rect = rectangleLabels(grid, modelBox, s.refine, f);
+    if (rect) {
+      // the models are fitted to all labels here: inside the box (probable foreground) and outside it
+      const second = grabcutForeground(core, grid, rect, { ...params, modelsFromSeeds: false }, f, W, H);
+      refineEnergy = second.energy;
+      const refined = objectOf(core, second, W, H, s);
+      // a second pass that finds nothing leaves the first pass's object
+      if (refined.box) ({ mask: modelMask, box: modelBox } = refined);
+    }
+  }
   return {
     modelMask, modelBox,
     box: modelBox ? boxToSource(modelBox, W, H, crop, saliency.sourceWidth, saliency.sourceHeight) : null,
     mask: maskToSource(modelMask, W, H, crop, saliency.sourceWidth, saliency.sourceHeight),
-    energy: cut.energy,
+    energy: first.energy, refineEnergy,
   };
+}
+
+/** GrabCut on the (pooled) grid; its foreground on the model's input grid, and the energies. */
+function grabcutForeground(core: CoreBackend, grid: RgbImage, labels: Uint8Array, params: Partial<GrabCutParams>, f: number, W: number, H: number) {
+  const cut = core.grabcut(grid.data, grid.width, grid.height, labels, params);
+  const fg = new Uint8Array(cut.labels.length);
+  for (let i = 0; i < fg.length; i++) fg[i] = cut.labels[i] === LABEL.FG || cut.labels[i] === LABEL.PR_FG ? 1 : 0;
+  return { fg: f > 1 ? unpoolMask(fg, W, H, f) : fg, energy: cut.energy };
+}
+
+/** The object: the foreground (closed when asked), and its box — around all of it or its largest component. */
+function objectOf(core: CoreBackend, cut: { fg: Uint8Array; energy: number[] }, W: number, H: number, s: SegmentationSettings) {
+  const fg = s.closing ? close(cut.fg, W, H, s.closing) : cut.fg;
+  const { mask, box } = s.boxFrom === 'all' ? { mask: fg, box: boundingBox(fg, W, H) } : core.largestComponent(fg, W, H);
+  return { mask, box, energy: cut.energy };
+}
+
+/**
+ * Rectangle-mode GrabCut labels on the (pooled) grid: background outside `box` (model-input pixels)
+ * grown by `margin` of its sides, probable foreground inside; null when the grown box covers the
+ * whole grid and leaves no background.
+ */
+export function rectangleLabels(grid: { width: number; height: number }, box: Box, margin: number, f = 1): Uint8Array | null {
+  const mx = margin * (box[2] - box[0] + 1), my = margin * (box[3] - box[1] + 1);
+  const x0 = Math.max(0, Math.floor((box[0] - mx) / f)), y0 = Math.max(0, Math.floor((box[1] - my) / f));
+  const x1 = Math.min(grid.width - 1, Math.floor((box[2] + mx) / f)), y1 = Math.min(grid.height - 1, Math.floor((box[3] + my) / f));
+  if (x0 === 0 && y0 === 0 && x1 === grid.width - 1 && y1 === grid.height - 1) return null;
+  const labels = new Uint8Array(grid.width * grid.height); // LABEL.BG
+  for (let y = y0; y <= y1; y++) labels.fill(LABEL.PR_FG, y * grid.width + x0, y * grid.width + x1 + 1);
+  return labels;
 }
 
 /** Saliency, then segmentation, for each image and each requested class. */

@@ -37,3 +37,26 @@ export function drawScene(seed: number, width = 96, height = 80): Scene {
   }
   return { width, height, rgb, mask, box: [x0, y0, x1, y1], saliency };
 }
+
+/**
+ * An object drawn as many emoji are: an outer ring of one colour around a disc of another, on a
+ * textured background, with saliency on the ring only (where a gradient map is strong: the outline).
+ * Seeded from the ring alone, the disc's colour looks like background to the first colour model.
+ */
+export function drawRingScene(seed: number, width = 96, height = 80): Scene {
+  const r = rng(seed);
+  const ring = [200 + 40 * r(), 40 * r(), 40 * r()], disc = [40 * r(), 60 + 40 * r(), 200 + 40 * r()];
+  const cx = width * (0.4 + 0.2 * r()), cy = height * (0.4 + 0.2 * r()), rad = Math.min(width, height) * (0.25 + 0.08 * r());
+  const rgb = new Uint8Array(width * height * 3), mask = new Uint8Array(width * height), saliency = new Float32Array(width * height);
+  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x, d = Math.hypot(x - cx, y - cy) / rad;
+      const base = d <= 0.65 ? disc : d <= 1 ? ring : [110 + 40 * Math.sin(x * 0.5), 130 + 40 * Math.cos(y * 0.4), 90];
+      for (let c = 0; c < 3; c++) rgb[3 * p + c] = Math.max(0, Math.min(255, Math.round(base[c]! + 16 * (r() - 0.5))));
+      if (d <= 1) { mask[p] = 1; x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y); }
+      saliency[p] = (d > 0.65 && d <= 1 ? 1 : 0) * (0.5 + 0.5 * r()) + 0.1 * r() * r();
+    }
+  }
+  return { width, height, rgb, mask, box: [x0, y0, x1, y1], saliency };
+}

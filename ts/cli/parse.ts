@@ -34,6 +34,14 @@ export function factor(v: string): number | 'auto' {
   return v === 'auto' ? v : positiveInt(v);
 }
 
+/** 'off' (false) or a margin from 0 to 1, a fraction of a box's sides. */
+export function margin(v: string): number | false {
+  if (v === 'off') return false;
+  const n = Number(v);
+  if (v.trim() === '' || !(n >= 0 && n <= 1)) throw new InvalidArgumentError("expected 'off' or a margin from 0 to 1");
+  return n;
+}
+
 /** HEIGHTxWIDTH. */
 export function size(v: string): [number, number] {
   const m = /^(\d+)x(\d+)$/.exec(v);
