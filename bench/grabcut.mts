@@ -360,12 +360,14 @@ async function main() {
     progress('end-to-end localise()');
     const passes = Number(opt['e2e-passes']);
     for (const p of photos.slice(0, 2)) await explainer.localise(p.path, { target: p.class_index }); // warm-up
-    // the defaults ('auto': 224² inputs pooled 2x2), the paper's grid (the model's), and the defaults
-    // on the gated map (Grad-CAM's feature map and gradient fetched too), interleaved
+    // the defaults ('auto': 224² inputs pooled 2x2), the paper's grid (the model's), the defaults
+    // on the gated map (Grad-CAM's feature map and gradient fetched too), and with the second,
+    // rectangle-mode GrabCut (refine), interleaved
     const variants: { name: string; opts: LocaliseOptions }[] = [
       { name: "defaults: 'auto' (pooled 2x2 at 224²)", opts: { downsample: 'auto' } },
       { name: 'model grid (downsample 1, the paper)', opts: { downsample: 1 } },
       { name: "defaults, map 'gated' (gradient × Grad-CAM)", opts: { downsample: 'auto', map: 'gated' } },
+      { name: 'defaults, refine 0 (a second GrabCut in rectangle mode)', opts: { downsample: 'auto', refine: 0 } },
     ];
     const stats = variants.map(() => ({ total: [] as number[], seg: [] as number[], net: [] as number[], dec: [] as number[] }));
     for (let pass = 0; pass < passes; pass++) for (const p of photos) for (const [v, variant] of variants.entries()) {

@@ -33,9 +33,9 @@ from net import Net, count_params, fold_batchnorm  # noqa: E402
 ALLOWED_OPS = {"Conv", "Relu", "MaxPool", "GlobalAveragePool", "Flatten", "Gemm"}
 # localise() settings recommended for this small network, written as 'deepinside.localise' metadata:
 # its single-pass gradient maps are speckled edge maps, so SmoothGrad (8 noisy copies) and a wider
-# smoothing localise held-out scenes far better, and gating the map by Grad-CAM better still
-# (models/MODEL.md, "Localisation settings").
-LOCALISE = {"samples": 8, "noise": 0.1, "smoothing": 4, "boxFrom": "largest", "map": "gated"}
+# smoothing localise held-out scenes far better, and gating the map by Grad-CAM better still; a
+# second GrabCut in rectangle mode (refine) fills out the masks (models/MODEL.md, "Localisation settings").
+LOCALISE = {"samples": 8, "noise": 0.1, "smoothing": 5, "bgQuantile": 0.5, "boxFrom": "largest", "map": "gated", "refine": 0}
 OPSET = 17
 
 

@@ -76,7 +76,7 @@ describe('the browser build in Chromium equals Node', () => {
   it('the page loads the bundled model (cross-origin isolated: threaded wasm)', async () => {
     expect(await demo.page.evaluate(() => document.body.dataset.state)).toBe('ready');
     expect(await demo.page.evaluate(() => crossOriginIsolated)).toBe(true);
-    expect(await demo.page.textContent('#model-status')).toMatch(/20 classes, 128×128 input, imagenet preset, runtime wasm/);
+    expect(await demo.page.textContent('#model-status')).toMatch(/20 classes, 144×144 input, imagenet preset, runtime wasm/);
   });
 
   it('saliency maps within 1e-4 of Node\'s, masks and boxes identical, the same top-5 classes (threaded wasm; Node on wasm and on onnxruntime-node)', async () => {
@@ -163,7 +163,7 @@ describe('the browser build in Chromium equals Node', () => {
     await waitState(page, ['ready', 'error']);
     await page.setInputFiles('#model-file', join(ROOT, 'models/deepinside-scenes.onnx'));
     expect(await waitState(page, ['ready', 'error'])).toBe('ready');
-    expect(await page.textContent('#model-status')).toMatch(/^deepinside-scenes\.onnx: 20 classes, 128×128 input, imagenet preset/);
+    expect(await page.textContent('#model-status')).toMatch(/^deepinside-scenes\.onnx: 20 classes, 144×144 input, imagenet preset/);
     await page.click('#examples button[data-example="pizza.png"]');
     expect(await waitState(page, ['done', 'error'])).toBe('done');
     expect(await page.textContent('#top li b')).toBe(node.get('pizza.png')!.predictions[0]!.label.toUpperCase());
