@@ -129,7 +129,7 @@ describe('the browser build in Chromium equals Node', () => {
     expect(log.map((e) => e.step)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     expect(log.filter((e) => e.drawn && e.step < 24).length).toBeGreaterThan(0);
     expect(await page.$$eval('#vis-images figcaption', (els) => els.map((e) => e.textContent))).toEqual([expect.stringMatching(/^dog: p = /), expect.stringMatching(/^elephant: p = /)]);
-    expect(await page.$$eval('#vis-images canvas', (els) => els.map((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]))).toEqual([[128, 128], [128, 128]]);
+    expect(await page.$$eval('#vis-images canvas', (els) => els.map((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]))).toEqual([[144, 144], [144, 144]]);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.locator('#visualise').screenshot({ path: join(ARTIFACTS, 'demo-visualise.png') });
     // cancel a long run
