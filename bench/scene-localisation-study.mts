@@ -1,7 +1,7 @@
 // Which localise() settings suit the bundled model? On held-out generated scenes, localises each
 // scene's true class under several map and segmentation settings and prints, per row, the share of
 // boxes with IoU >= 0.5 against the exact box, and the mean mask IoU against the exact mask.
-// npx tsx bench/scene-localisation-study.mts [--count 150] [--seed 1000] [--model M] [--rows 'a|b'] [--variants JSON]
+// npx tsx bench/scene-localisation-study.mts [--count 150] [--seed 1000] [--model M] [--cam-layer TENSOR] [--rows 'a|b'] [--variants JSON]
 // (the figures in models/MODEL.md, "Localisation settings"; one run, same scenes for every row)
 import { parseArgs } from 'node:util';
 import { createSceneGenerator, sceneSeed } from '../ts/scenes/index.js';
@@ -9,7 +9,7 @@ import { Explainer, type SaliencyResult } from '../ts/explainer.js';
 import { segment, PAPER_SETTINGS, DEFAULT_SETTINGS, type LocaliseOptions } from '../ts/localise.js';
 import { iou, maskIou } from '../ts/evaluation.js';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '150' }, seed: { type: 'string', default: '1000' }, model: { type: 'string' }, rows: { type: 'string' }, variants: { type: 'string' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '150' }, seed: { type: 'string', default: '1000' }, model: { type: 'string' }, rows: { type: 'string' }, variants: { type: 'string' }, 'cam-layer': { type: 'string' } } });
 const N = Number(values.count), SEED = Number(values.seed);
 
 const SG8 = { samples: 8, noise: 0.1 }, BEST = { ...SG8, smoothing: 4, boxFrom: 'largest' } as const;
@@ -42,7 +42,7 @@ const named = values.rows ? allRows.filter(([n]) => values.rows!.split('|').some
 const rows = [...named, ...(values.variants ? Object.entries(JSON.parse(values.variants) as Record<string, LocaliseOptions>) : [])];
 
 const gen = createSceneGenerator({ split: 'test', size: 128 });
-const ex = await Explainer.load(values.model);
+const ex = await Explainer.load(values.model, { camLayer: values['cam-layer'] });
 const { core } = await ex.loadCore();
 const hits = rows.map(() => ({ box: 0, mask: 0 }));
 for (let i = 0; i < N; i++) {
