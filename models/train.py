@@ -327,11 +327,15 @@ def main(argv=None):
     size = (args.input_size, args.input_size) if args.input_size else data_size  # the model's input
     # zoom 1 shows the objects at the input's scale: data pixels are enlarged by size / data_size
     zoom = tuple(z * size[0] / data_size[0] for z in args.zoom)
-    val_x, val_y, val_labels = load_dataset(args.val, size=data_size, cache_dir=args.cache_dir)
-    if size != data_size:
-        val_x = resize_images(val_x, size)
-    if val_labels != labels:
-        raise SystemExit(f"{args.val}/labels.txt differs from {args.train}/labels.txt")
+
+    def load_for_evaluation(root: str):
+        """A val/test split at the model's input size, with the training set's labels."""
+        x, y, split_labels = load_dataset(root, size=data_size, cache_dir=args.cache_dir)
+        if split_labels != labels:
+            raise SystemExit(f"{root}/labels.txt differs from {args.train}/labels.txt")
+        return (x if size == data_size else resize_images(x, size)), y
+
+    val_x, val_y = load_for_evaluation(args.val)
     classes = len(labels)
     t_loaded = time.time()
 
@@ -448,11 +452,7 @@ def main(argv=None):
 
     final = {"val": evaluate(model, val_x, val_y, classes, channels_last=channels_last)}
     if args.test:
-        test_x, test_y, test_labels = load_dataset(args.test, size=data_size, cache_dir=args.cache_dir)
-        if size != data_size:
-            test_x = resize_images(test_x, size)
-        if test_labels != labels:
-            raise SystemExit(f"{args.test}/labels.txt differs from {args.train}/labels.txt")
+        test_x, test_y = load_for_evaluation(args.test)
         final["test"] = evaluate(model, test_x, test_y, classes, channels_last=channels_last)
     log["final"] = final
     log["train_seconds"] = round(train_seconds, 1)

@@ -209,8 +209,8 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
   const grid = f > 1 ? poolRgb(input, f) : input;
   const map = f > 1 ? poolMap(smoothed, W, H, f) : smoothed;
   const params = { iterations: s.iterations, components: s.components, gamma: s.gamma, connectivity: s.connectivity, modelsFromSeeds: s.modelsFromSeeds };
-  const first = objectOf(core, grabcutForeground(core, grid, seedLabels(core, map, s.fgQuantile, s.bgQuantile), params, f, W, H), W, H, s);
-  let { mask: modelMask, box: modelBox } = first;
+  const first = grabcutForeground(core, grid, seedLabels(core, map, s.fgQuantile, s.bgQuantile), params, f, W, H);
+  let { mask: modelMask, box: modelBox } = objectOf(core, first.fg, W, H, s);
   let refineEnergy: number[] = [];
   if (s.refine !== false && modelBox) {
     const rect = rectangleLabels(grid, modelBox, s.refine, f);
@@ -218,7 +218,7 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
       // the models are fitted to all labels here: inside the box (probable foreground) and outside it
       const second = grabcutForeground(core, grid, rect, { ...params, modelsFromSeeds: false }, f, W, H);
       refineEnergy = second.energy;
-      const refined = objectOf(core, second, W, H, s);
+      const refined = objectOf(core, second.fg, W, H, s);
       // a second pass that finds nothing leaves the first pass's object
       if (refined.box) ({ mask: modelMask, box: modelBox } = refined);
     }
@@ -240,10 +240,9 @@ function grabcutForeground(core: CoreBackend, grid: RgbImage, labels: Uint8Array
 }
 
 /** The object: the foreground (closed when asked), and its box — around all of it or its largest component. */
-function objectOf(core: CoreBackend, cut: { fg: Uint8Array; energy: number[] }, W: number, H: number, s: SegmentationSettings) {
-  const fg = s.closing ? close(cut.fg, W, H, s.closing) : cut.fg;
-  const { mask, box } = s.boxFrom === 'all' ? { mask: fg, box: boundingBox(fg, W, H) } : core.largestComponent(fg, W, H);
-  return { mask, box, energy: cut.energy };
+function objectOf(core: CoreBackend, foreground: Uint8Array, W: number, H: number, s: SegmentationSettings): { mask: Uint8Array; box: Box | null } {
+  const fg = s.closing ? close(foreground, W, H, s.closing) : foreground;
+  return s.boxFrom === 'all' ? { mask: fg, box: boundingBox(fg, W, H) } : core.largestComponent(fg, W, H);
 }
 
 /**

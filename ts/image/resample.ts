@@ -6,7 +6,8 @@
 //    then horizontal, each rounded to 8 bits) — the same bytes as sharp (test/resample.test.ts);
 //  - reductions of 4x and more: a box pre-shrink by floor(factor / 2) then that reduce, as libvips
 //    does; its rounding differs from libvips' in places, so a few levels off sharp;
-//  - enlargements: plain bilinear (align_corners = false), close to sharp's but not the same bytes.
+//  - enlargements: plain bilinear (align_corners = false), as torch's F.interpolate; Node enlarges
+//    with this code too (resize.ts), since sharp's enlargement is a sub-pixel shift away from it.
 import type { RgbImage } from './types.js';
 import { type CropRect, type ResizeMode, checkResize, cropFor } from './geometry.js';
 
