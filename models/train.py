@@ -205,6 +205,21 @@ def augment(x: torch.Tensor, g: torch.Generator, out_size: int, zoom: tuple[floa
     return y
 
 
+def hide_patches(y: torch.Tensor, g: torch.Generator, p: float, sides: list[int]) -> torch.Tensor:
+    """Hide-and-Seek (Singh & Lee 2017): per batch a patch side drawn from `sides` (0: no hiding),
+    then each image's grid of such patches loses each patch with probability p (filled with the
+    dataset mean). A network that cannot count on its favourite part must learn the whole object,
+    which is what saliency-based localisation wants of its maps."""
+    side = sides[int(torch.randint(len(sides), (1,), generator=g))]
+    if side == 0 or p <= 0:
+        return y
+    b, _, h, w = y.shape
+    gh, gw = -(-h // side), -(-w // side)
+    keep = (torch.rand(b, 1, gh, gw, generator=g) >= p).to(y.dtype)
+    keep = keep.repeat_interleave(side, 2).repeat_interleave(side, 3)[:, :, :h, :w]
+    return y * keep + _MEAN * (1 - keep)
+
+
 # ------------------------------------------------------------------------------------------ evaluation
 
 def resize_images(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
@@ -300,6 +315,9 @@ def main(argv=None):
     ap.add_argument("--jitter", type=float, default=0.2, help="brightness/contrast/saturation jitter, +- fraction")
     ap.add_argument("--no-flip", action="store_true", help="no random horizontal flips")
     ap.add_argument("--grey", type=float, default=0.2, help="fraction of training images shown in greyscale")
+    ap.add_argument("--hide", type=float, default=0.0, help="Hide-and-Seek: the probability of hiding each patch (0: off)")
+    ap.add_argument("--hide-sides", type=int, nargs="+", default=[0, 16, 24, 36, 48], metavar="PX",
+                    help="Hide-and-Seek patch sides, one drawn per batch (0: that batch is not hidden)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-channels-last", action="store_true", help="NCHW instead of channels-last (slower with mkldnn)")
     ap.add_argument("--limit", type=int, help="use only the first N training images (for smoke tests)")
@@ -406,8 +424,10 @@ def main(argv=None):
         loss_sum, correct, seen = 0.0, 0, 0
         for i in range(steps_per_epoch):
             idx = order[i * args.batch:(i + 1) * args.batch]
-            x = normalise(augment(train_x[idx], g, sizes[epoch], zoom, args.rotate, args.jitter,
-                                  not args.no_flip, args.grey)).contiguous(memory_format=fmt)
+            x01 = augment(train_x[idx], g, sizes[epoch], zoom, args.rotate, args.jitter, not args.no_flip, args.grey)
+            if args.hide > 0:
+                x01 = hide_patches(x01, g, args.hide, args.hide_sides)
+            x = normalise(x01).contiguous(memory_format=fmt)
             y = train_y[idx]
             lr = lr_at(step, total_steps, args.lr, warmup_steps, args.final_lr_frac)
             for group in opt.param_groups:
