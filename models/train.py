@@ -211,7 +211,7 @@ def hide_patches(y: torch.Tensor, g: torch.Generator, p: float, sides: list[int]
     dataset mean). A network that cannot count on its favourite part must learn the whole object,
     which is what saliency-based localisation wants of its maps."""
     side = sides[int(torch.randint(len(sides), (1,), generator=g))]
-    if side == 0 or p <= 0:
+    if side == 0:
         return y
     b, _, h, w = y.shape
     gh, gw = -(-h // side), -(-w // side)

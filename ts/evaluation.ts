@@ -3,13 +3,17 @@
 // some ground-truth box. IoU counts pixels inclusively (width = x1 - x0 + 1).
 import type { Box } from './localise.js';
 
+/** Pixels in an inclusive box [x0, y0, x1, y1]. */
+export function boxArea(r: readonly number[]): number {
+  return (r[2]! - r[0]! + 1) * (r[3]! - r[1]! + 1);
+}
+
 export function iou(a: readonly number[], b: readonly number[]): number {
   const iw = Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!) + 1;
   const ih = Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!) + 1;
   if (iw <= 0 || ih <= 0) return 0;
   const inter = iw * ih;
-  const area = (r: readonly number[]) => (r[2]! - r[0]! + 1) * (r[3]! - r[1]! + 1);
-  return inter / (area(a) + area(b) - inter);
+  return inter / (boxArea(a) + boxArea(b) - inter);
 }
 
 export interface Guess {

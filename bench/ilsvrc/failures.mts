@@ -4,7 +4,7 @@
 import { readAnnotations } from '../../ts/cli/dataset.js';
 import { loadCore } from '../../ts/native/index.js';
 import { segment, DEFAULT_SETTINGS } from '../../ts/localise.js';
-import { iou, FIXED_BOXES } from '../../ts/evaluation.js';
+import { boxArea, iou, FIXED_BOXES } from '../../ts/evaluation.js';
 import { SALIENCY_CACHE, loadEntry } from '../saliency-cache.js';
 const { items } = await readAnnotations(process.env.DATASET ?? '../shared/data/ilsvrc-dev/annotations.json');
 const { core } = await loadCore('native');
@@ -21,11 +21,10 @@ for (let i = 0; i < items.length; i++) {
   const best = Math.max(...gt.map((b) => iou(r.box ?? [0, 0, 0, 0], b)));
   const c = FIXED_BOXES.centre80!(m.sourceWidth, m.sourceHeight);
   const bestC = Math.max(...gt.map((b) => iou(c, b)));
-  const area = (b: number[]) => (b[2]! - b[0]! + 1) * (b[3]! - b[1]! + 1);
-  const gtA = Math.max(...gt.map(area));
+  const gtA = Math.max(...gt.map(boxArea));
   if (best >= 0.5) ok++; if (bestC >= 0.5) okC++; if (best >= 0.5 && bestC >= 0.5) both++;
-  if (best < 0.5) ratios.push(r.box ? area(r.box) / gtA : 0);
-  rows.push(`${i} iou ${best.toFixed(2)} centre ${bestC.toFixed(2)} areaRatio ${(r.box ? area(r.box) / gtA : 0).toFixed(2)} gtFrac ${(gtA / (m.sourceWidth * m.sourceHeight)).toFixed(2)}`);
+  if (best < 0.5) ratios.push(r.box ? boxArea(r.box) / gtA : 0);
+  rows.push(`${i} iou ${best.toFixed(2)} centre ${bestC.toFixed(2)} areaRatio ${(r.box ? boxArea(r.box) / gtA : 0).toFixed(2)} gtFrac ${(gtA / (m.sourceWidth * m.sourceHeight)).toFixed(2)}`);
 }
 ratios.sort((a, b) => a - b);
 console.log(`true class in top5: ${n}; ours ok ${ok}, centre ok ${okC}, both ${both}`);
