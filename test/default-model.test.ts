@@ -45,11 +45,11 @@ describe('the bundled default model', () => {
       maskSum += maskIou(l.mask, s.mask);
     }
     // floors below the benchmark's figures (MODEL.md), far above what chance (1 in 20) or a broken pipeline gives;
-    // session 7's weights measure 0.95 / 0.775 / 0.630 here, and a fixed box or the paper's single-pass settings
-    // localise under 0.35 of the benchmark's scenes
+    // session 7's weights measure 0.95 / 0.775 / 0.630 here; on the benchmark the centre 80% box localises 12.9%
+    // of scenes, and the paper's single-pass settings 32.6% (stage 3's weights)
     console.log(`default model on ${N} test scenes: top-1 ${correct / N}, localised ${boxes / N}, mean mask IoU ${(maskSum / N).toFixed(3)}`);
     expect(correct / N, 'top-1 accuracy').toBeGreaterThanOrEqual(0.9);
-    expect(boxes / N, 'correct class and box IoU >= 0.5').toBeGreaterThanOrEqual(0.7);
+    expect(boxes / N, 'correct class and box IoU >= 0.5').toBeGreaterThanOrEqual(0.75);
     expect(maskSum / N, 'mean mask IoU (0 for a wrong class)').toBeGreaterThanOrEqual(0.55);
   }, 120_000);
 
