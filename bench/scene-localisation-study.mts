@@ -1,15 +1,18 @@
 // Which localise() settings suit the bundled model? On held-out generated scenes, localises each
 // scene's true class under several map and segmentation settings and prints, per row, the share of
 // boxes with IoU >= 0.5 against the exact box, and the mean mask IoU against the exact mask.
-// npx tsx bench/scene-localisation-study.mts [--count 150] [--seed 1000] [--model M] [--cam-layer TENSOR] [--rows 'a|b'] [--variants JSON]
+// npx tsx bench/scene-localisation-study.mts [--count 150] [--seed 1000] [--model M] [--cam-layer TENSOR] [--rows 'a|b'] [--variants JSON] [--selector FILE]
+// (--selector: each row again with that seed selector, ts/seed-selection.ts)
 // (the figures in models/MODEL.md, "Localisation settings"; one run, same scenes for every row)
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createSceneGenerator, sceneSeed } from '../ts/scenes/index.js';
 import { Explainer, type SaliencyResult } from '../ts/explainer.js';
 import { segment, PAPER_SETTINGS, DEFAULT_SETTINGS, type LocaliseOptions } from '../ts/localise.js';
 import { iou, maskIou } from '../ts/evaluation.js';
+import type { SeedSelector } from '../ts/seed-selection.js';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '150' }, seed: { type: 'string', default: '1000' }, model: { type: 'string' }, rows: { type: 'string' }, variants: { type: 'string' }, 'cam-layer': { type: 'string' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '150' }, seed: { type: 'string', default: '1000' }, model: { type: 'string' }, rows: { type: 'string' }, variants: { type: 'string' }, 'cam-layer': { type: 'string' }, selector: { type: 'string' } } });
 const N = Number(values.count), SEED = Number(values.seed);
 
 const SG8 = { samples: 8, noise: 0.1 }, BEST = { ...SG8, smoothing: 4, boxFrom: 'largest' } as const;
@@ -39,7 +42,9 @@ const allRows: [string, LocaliseOptions][] = [
 ];
 // --rows 'a|b': only the rows whose names contain one of these; --variants '{"name": {options}}' adds one-off rows
 const named = values.rows ? allRows.filter(([n]) => values.rows!.split('|').some((w) => n.includes(w))) : values.variants ? [] : allRows;
-const rows = [...named, ...(values.variants ? Object.entries(JSON.parse(values.variants) as Record<string, LocaliseOptions>) : [])];
+const listed = [...named, ...(values.variants ? Object.entries(JSON.parse(values.variants) as Record<string, LocaliseOptions>) : [])];
+const selector = values.selector ? JSON.parse(readFileSync(values.selector, 'utf8')) as SeedSelector : undefined;
+const rows: [string, LocaliseOptions][] = selector ? listed.flatMap(([n, o]): [string, LocaliseOptions][] => [[n, o], [`${n}, seed selector`, { ...o, select: selector }]]) : listed;
 
 const gen = createSceneGenerator({ split: 'test', size: 128 });
 const ex = await Explainer.load(values.model, { camLayer: values['cam-layer'] });

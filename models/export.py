@@ -8,7 +8,7 @@ Writes OUT_DIR/NAME.onnx (opset 17; input 'image' float32 [batch, 3, H, W] norma
 'input_gradient', which deepinside's gradient model adds and refuses to find already there), OUT_DIR/labels.txt and OUT_DIR/NAME.sha256 (sha256sum format),
 and prints the SHA-256. The graph holds only Conv, Relu, MaxPool, GlobalAveragePool, Flatten and Gemm;
 metadata_props carry 'deepinside.preset', 'labels' (a JSON array) and 'deepinside.localise' (recommended
-localise() settings, a JSON object), which deepinside reads.
+localise() settings, a JSON object, with the seed selector given by --select), which deepinside reads.
 
 For the check against onnxruntime (tsx scratch/check-onnx.mts / models/check-onnx.mts) it also writes, to
 --reference-dir (default: beside model.pt), NAME.reference.bin (a float32 input batch: the first images of
@@ -48,7 +48,7 @@ def sha256_file(path: str) -> str:
 
 
 def export_model(checkpoint: str, name: str, out_dir: str, dynamic_hw: bool = False, reference_images=None,
-                 reference_dir: str | None = None, random_references: int = 2) -> dict:
+                 reference_dir: str | None = None, random_references: int = 2, select: dict | None = None) -> dict:
     import onnx
 
     # train.py is imported lazily: it owns the preset constants and normalise()
@@ -96,7 +96,7 @@ def export_model(checkpoint: str, name: str, out_dir: str, dynamic_hw: bool = Fa
         "deepinside.input_size": f"{h}x{w}",
         "deepinside.arch": arch,
         "deepinside.preprocessing": f"RGB, value = (pixel/255 - mean) / std, mean {list(MEAN)}, std {list(STD)}",
-        "deepinside.localise": json.dumps(LOCALISE),
+        "deepinside.localise": json.dumps({**LOCALISE, "select": select} if select else LOCALISE),
     }
     del m.metadata_props[:]
     for k, v in meta.items():
@@ -158,6 +158,7 @@ def main():
     ap.add_argument("--reference-images", type=int, default=4)
     ap.add_argument("--reference-dir")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--select", help="a seed selector (JSON, written by models/fit-selector.mts) to recommend in 'deepinside.localise'")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     images = None
@@ -166,7 +167,7 @@ def main():
         ck = torch.load(args.checkpoint)
         images, _, _ = load_dataset(args.reference_dataset, size=tuple(ck["image_size"]), limit=args.reference_images, quiet=True)
     export_model(args.checkpoint, args.name, args.out_dir, dynamic_hw=args.dynamic_hw, reference_images=images,
-                 reference_dir=args.reference_dir)
+                 reference_dir=args.reference_dir, select=json.load(open(args.select)) if args.select else None)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import { encodeModel } from '../ts/onnx/codec.js';
 import { decodeModel } from '../ts/onnx/codec.js';
 import { encodePng } from '../ts/image/encode.js';
 import { Explainer } from '../ts/explainer.js';
+import { SELECTOR_FEATURES, seedings } from '../ts/seed-selection.js';
 
 
 describe('deepinside CLI', () => {
@@ -109,6 +110,28 @@ describe('deepinside CLI', () => {
       expect(e.code).not.toBe(0);
       expect(e.stderr).toMatch(new RegExp(`--refine <margin>' argument '${bad}' is invalid. expected 'off' or a margin from 0 to 1`));
     }
+  });
+
+  it('localise --select runs a seed selector from a file and says which seeding it kept; off and bad files are handled', async () => {
+    const D = SELECTOR_FEATURES.length;
+    const sel = { fgQuantiles: [0.97, 0.9], bgQuantiles: [0.3, 0.6], refine: [false, 0], mean: new Array(D).fill(0), scale: new Array(D).fill(1), weights: new Array(D).fill(0.1), bias: 0 };
+    const file = writeFixture(dir, 'selector.json', JSON.stringify(sel));
+    const r = await cli(['localise', png, '--model', model, '--select', file, '--out', join(dir, 'loc-sel'), '--json']);
+    expect(r.code).toBe(0);
+    const [s] = JSON.parse(r.stdout);
+    expect(s.settings.select).toEqual(sel);
+    expect(seedings(sel)).toContainEqual(s.localisations[0].seeding);
+    expect(s.localisations[0].selectorScore).toEqual(expect.any(Number));
+    const off = await cli(['localise', png, '--model', model, '--select', 'off', '--out', join(dir, 'loc-sel-off'), '--json']);
+    expect(JSON.parse(off.stdout)[0].localisations[0].seeding).toEqual({ fgQuantile: 0.95, bgQuantile: 0.3, refine: false });
+    const missing = await cli(['localise', png, '--model', model, '--select', join(dir, 'nope.json'), '--out', join(dir, 'loc-sel-bad')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/cannot read the seed selector file .*nope.json/);
+    const bad = writeFixture(dir, 'bad-selector.json', JSON.stringify({ ...sel, weights: [1] }));
+    const wrong = await cli(['localise', png, '--model', model, '--select', bad, '--out', join(dir, 'loc-sel-bad')]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/select.weights must be/);
+    expect(existsSync(join(dir, 'loc-sel-bad'))).toBe(false);
   });
 
   it('evaluate --json reports classification and localisation error next to the fixed-box baselines', async () => {

@@ -10,6 +10,7 @@ import { gaussianBlur } from './image/blur.js';
 import { close } from './image/morphology.js';
 import { poolMap, poolRgb, unpoolMask } from './image/pool.js';
 import { type MapKind, DEFAULT_MAP } from './gradcam.js';
+import { type SeedSelector, type Seeding, candidateFeatures, checkSelector, score, seedings } from './seed-selection.js';
 
 export type Box = [x0: number, y0: number, x1: number, y1: number];
 
@@ -41,6 +42,12 @@ export interface LocaliseOptions extends SaliencyOptions {
    * models no longer take the object's less salient parts for background.
    */
   refine?: number | false;
+  /**
+   * false = one seeding, the quantiles and refine above (the paper). A seed selector (its model's
+   * recommendation, ts/seed-selection.ts) = GrabCut from each of its seedings, keeping the mask its
+   * scorer rates best; fgQuantile, bgQuantile and refine are then the selector's to choose.
+   */
+  select?: SeedSelector | false;
 }
 
 export interface Localisation {
@@ -58,6 +65,10 @@ export interface Localisation {
   energy: number[];
   /** the same for the second, rectangle-mode pass (`refine`); empty when it did not run */
   refineEnergy: number[];
+  /** the seeding that made this mask: the settings', or the one a seed selector chose */
+  seeding: Seeding;
+  /** the selector's score of the chosen mask, when a selector chose it */
+  selectorScore?: number;
 }
 
 export interface LocaliseResult {
@@ -85,7 +96,7 @@ export type SegmentationSettings = Required<Omit<LocaliseOptions, keyof Saliency
  */
 export const PAPER_SETTINGS: SegmentationSettings = {
   fgQuantile: 0.95, bgQuantile: 0.3, iterations: 5, components: 5, gamma: 50, connectivity: 8,
-  smoothing: 0, boxFrom: 'largest', modelsFromSeeds: true, closing: 0, downsample: 1, refine: false,
+  smoothing: 0, boxFrom: 'largest', modelsFromSeeds: true, closing: 0, downsample: 1, refine: false, select: false,
 };
 
 /**
@@ -144,6 +155,7 @@ export function segmentationSettings(opts: LocaliseOptions): SegmentationSetting
   if (s.refine !== false && !(typeof s.refine === 'number' && s.refine >= 0 && s.refine <= 1)) {
     throw new RangeError(`refine must be false or a margin from 0 to 1 (a fraction of the box's sides), got ${String(s.refine)}`);
   }
+  if (s.select !== false) checkSelector(s.select);
   return s;
 }
 
@@ -203,32 +215,81 @@ export function maskToSource(mask: Uint8Array, modelW: number, modelH: number, c
 export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSaliency, opts: LocaliseOptions, crop: CropRect) {
   const s = segmentationSettings(opts);
   const { width: W, height: H } = input;
+  let best: Candidate;
+  if (s.select === false) {
+    best = segmentationCandidates(core, input, saliency, s, [{ fgQuantile: s.fgQuantile, bgQuantile: s.bgQuantile, refine: s.refine }], false)[0]!;
+  } else {
+    const sel = s.select;
+    const scored = segmentationCandidates(core, input, saliency, s, seedings(sel), true).map((c) => ({ c, v: score(sel, c.features!) }));
+    // a candidate with no foreground is never chosen over one with an object
+    const found = scored.filter(({ c }) => c.modelBox);
+    const top = (found.length ? found : scored).reduce((x, y) => (y.v > x.v ? y : x));
+    best = { ...top.c, selectorScore: top.v };
+  }
+  const { modelMask, modelBox } = best;
+  return {
+    modelMask, modelBox,
+    box: modelBox ? boxToSource(modelBox, W, H, crop, saliency.sourceWidth, saliency.sourceHeight) : null,
+    mask: maskToSource(modelMask, W, H, crop, saliency.sourceWidth, saliency.sourceHeight),
+    energy: best.energy, refineEnergy: best.refineEnergy,
+    seeding: best.seeding, ...(best.selectorScore === undefined ? {} : { selectorScore: best.selectorScore }),
+  };
+}
+
+export interface Candidate extends Cut {
+  seeding: Seeding;
+  /** the seed selector's features of this mask (ts/seed-selection.ts), when measured */
+  features?: number[];
+  selectorScore?: number;
+}
+
+/**
+ * GrabCut from each seeding of the map (model-input grid masks and boxes), with the seed selector's
+ * features of each when `measure` is set. Seedings that differ only in refine share their first pass.
+ */
+export function segmentationCandidates(core: CoreBackend, input: RgbImage, saliency: ClassSaliency, s: SegmentationSettings, list: Seeding[], measure: boolean): Candidate[] {
+  const { width: W, height: H } = input;
   const smoothed = s.smoothing ? gaussianBlur(saliency.raw, W, H, s.smoothing) : saliency.raw;
   // the colour segmentation runs on a grid pooled by s.downsample (itself when 1)
   const f = downsampleFactor(s.downsample, W, H);
   const grid = f > 1 ? poolRgb(input, f) : input;
   const map = f > 1 ? poolMap(smoothed, W, H, f) : smoothed;
   const params = { iterations: s.iterations, components: s.components, gamma: s.gamma, connectivity: s.connectivity, modelsFromSeeds: s.modelsFromSeeds };
-  const first = grabcutForeground(core, grid, seedLabels(core, map, s.fgQuantile, s.bgQuantile), params, f, W, H);
-  let { mask: modelMask, box: modelBox } = objectOf(core, first.fg, W, H, s);
-  let refineEnergy: number[] = [];
-  if (s.refine !== false && modelBox) {
-    const rect = rectangleLabels(grid, modelBox, s.refine, f);
-    if (rect) {
-      // the models are fitted to all labels here: inside the box (probable foreground) and outside it
-      const second = grabcutForeground(core, grid, rect, { ...params, modelsFromSeeds: false }, f, W, H);
-      refineEnergy = second.energy;
-      const refined = objectOf(core, second.fg, W, H, s);
-      // a second pass that finds nothing leaves the first pass's object
-      if (refined.box) ({ mask: modelMask, box: modelBox } = refined);
-    }
-  }
-  return {
-    modelMask, modelBox,
-    box: modelBox ? boxToSource(modelBox, W, H, crop, saliency.sourceWidth, saliency.sourceHeight) : null,
-    mask: maskToSource(modelMask, W, H, crop, saliency.sourceWidth, saliency.sourceHeight),
-    energy: first.energy, refineEnergy,
-  };
+  const firstPasses = new Map<string, FirstPass>();
+  const cuts = list.map((q) => {
+    const key = `${q.fgQuantile}/${q.bgQuantile}`;
+    if (!firstPasses.has(key)) firstPasses.set(key, firstPass(core, grid, map, q, params, f, W, H, s));
+    return { seeding: q, ...refinePass(core, grid, firstPasses.get(key)!, q.refine, params, f, W, H, s) };
+  });
+  if (!measure) return cuts;
+  let mapMax = 0;
+  for (const v of smoothed) if (v > mapMax) mapMax = v;
+  const mapTop = core.quantile(smoothed, 0.95), pixels = grid.width * grid.height;
+  return cuts.map((c) => {
+    const energy = (c.seeding.refine === false ? c.energy : c.refineEnergy).at(-1) ?? 0;
+    return { ...c, features: candidateFeatures(input, smoothed, mapMax || 1, mapTop, c.modelMask, c.modelBox, c.seeding, energy / pixels) };
+  });
+}
+
+interface FirstPass { modelMask: Uint8Array; modelBox: Box | null; energy: number[] }
+interface Cut extends FirstPass { refineEnergy: number[] }
+
+/** GrabCut from the map's quantile seeds, and its object. */
+function firstPass(core: CoreBackend, grid: RgbImage, map: Float32Array, q: Seeding, params: Partial<GrabCutParams>, f: number, W: number, H: number, s: SegmentationSettings): FirstPass {
+  const first = grabcutForeground(core, grid, seedLabels(core, map, q.fgQuantile, q.bgQuantile), params, f, W, H);
+  const { mask, box } = objectOf(core, first.fg, W, H, s);
+  return { modelMask: mask, modelBox: box, energy: first.energy };
+}
+
+/** The rectangle-mode second pass inside the first pass's box grown by `margin`, or the first pass alone (false). */
+function refinePass(core: CoreBackend, grid: RgbImage, first: FirstPass, margin: number | false, params: Partial<GrabCutParams>, f: number, W: number, H: number, s: SegmentationSettings): Cut {
+  const rect = margin !== false && first.modelBox ? rectangleLabels(grid, first.modelBox, margin, f) : null;
+  if (!rect) return { ...first, refineEnergy: [] };
+  // the models are fitted to all labels here: inside the box (probable foreground) and outside it
+  const second = grabcutForeground(core, grid, rect, { ...params, modelsFromSeeds: false }, f, W, H);
+  const refined = objectOf(core, second.fg, W, H, s);
+  // a second pass that finds nothing leaves the first pass's object
+  return refined.box ? { modelMask: refined.mask, modelBox: refined.box, energy: first.energy, refineEnergy: second.energy } : { ...first, refineEnergy: second.energy };
 }
 
 /** GrabCut on the (pooled) grid; its foreground on the model's input grid, and the energies. */
@@ -264,6 +325,9 @@ export function rectangleLabels(grid: { width: number; height: number }, box: Bo
 export async function localise(explainer: Explainer, core: { core: CoreBackend; fallbackReason?: string }, images: ImageInput | ImageInput[], opts: LocaliseOptions = {}): Promise<LocaliseResult[]> {
   // the model's recommended settings (its metadata) under the caller's own
   const merged: LocaliseOptions = { ...explainer.localiseDefaults, ...definedOnly(opts) };
+  // a caller who sets the seeds means them: the model's seed selector would overrule them
+  const ownSeeds = opts.fgQuantile !== undefined || opts.bgQuantile !== undefined || opts.refine !== undefined;
+  if (ownSeeds && opts.select === undefined) merged.select = false;
   const chosen = segmentationSettings(merged); // bad settings fail before any network work
   // results report the pooling factor that ran, not 'auto'
   const settings: RanSettings = {

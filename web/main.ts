@@ -150,7 +150,8 @@ function draw(image: RgbImage, r: LocaliseResult) {
     li.querySelector('span')!.textContent = `${(100 * p.probability).toFixed(1)}%`;
     return li;
   }));
-  $('ran').textContent = `runtime ${r.runtime} · core ${r.backend} · map ${r.settings.map} · class explained: ${loc.target.label}`;
+  const seeds = `seeds fg q${loc.seeding.fgQuantile} / bg q${loc.seeding.bgQuantile}${loc.selectorScore === undefined ? '' : ' (chosen by the seed selector)'}`;
+  $('ran').textContent = `runtime ${r.runtime} · core ${r.backend} · map ${r.settings.map} · ${seeds} · class explained: ${loc.target.label}`;
   toCanvas('c-image', image);
   toCanvas('c-saliency', { data: deepinside.applyColormap(map), width: image.width, height: image.height });
   toCanvas('c-overlay', deepinside.overlay(image, map));

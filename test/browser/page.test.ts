@@ -101,6 +101,9 @@ describe('the browser build in Chromium equals Node', () => {
     expect(await page.$$eval('#top li b', (els) => els.map((e) => e.textContent))).toEqual(node.get('dog.png')!.predictions.map((p) => p.label));
     await screenshot(page, 'demo-dog');
     expect(await page.textContent('#ran')).toMatch(/map gated/); // the bundled model's recommendation
+    // and its seed selector, which keeps the seeding Node's run kept
+    const seeding = node.get('dog.png')!.localisations[0]!.seeding;
+    expect(await page.textContent('#ran')).toContain(`seeds fg q${seeding.fgQuantile} / bg q${seeding.bgQuantile} (chosen by the seed selector)`);
     // another kind of map redraws the image shown
     await page.selectOption('#map', 'gradcam');
     await page.waitForFunction(() => document.querySelector('#ran')?.textContent?.includes('map gradcam') && document.body.dataset.state === 'done', null, { timeout: 60_000 });

@@ -4,6 +4,7 @@ import { FIXED_BOXES, type Guess, localisationError, maskIou, type ErrorRates } 
 import { classificationError, readAnnotations } from './dataset.js';
 import { progress } from './progress.js';
 import { type SegmentationFlags, segmentationOptions } from './segmentation.js';
+import { seedings } from '../seed-selection.js';
 import { type Localisation, type LocaliseOptions, type SegmentationSettings, boundingBox, boxToSource, segmentationSettings } from '../localise.js';
 import type { CoreBackend } from '../native/backend.js';
 import type { CropRect } from '../image/resize.js';
@@ -124,7 +125,7 @@ async function evaluate(o: EvaluateFlags & { dataset: string }, load: LoadOption
   if (o.json) { console.log(JSON.stringify(report)); return; }
   console.log(`${report.dataset}: ${report.n} images (${ex.info.source}; runtime ${report.runtime}, core ${report.backend}; ${msPerImage.toFixed(0)} ms per image)`);
   console.log(`classification error        top-1 ${pct(report.classification.top1Error)}  top-5 ${pct(report.classification.top5Error)}`);
-  console.log(`localisation error          top-1 ${pct(report.localisation.top1Error)}  top-5 ${pct(report.localisation.top5Error)}  (saliency + GrabCut: ${JSON.stringify(report.settings)})`);
+  console.log(`localisation error          top-1 ${pct(report.localisation.top1Error)}  top-5 ${pct(report.localisation.top5Error)}  (saliency + GrabCut: ${JSON.stringify(report.settings, (k, v) => (k === 'select' && v ? `a seed selector of ${seedings(v).length} seedings` : v))})`);
   for (const [k, v] of Object.entries(report.baselines)) console.log(`  baseline ${k.padEnd(12)} top-1 ${pct(v.top1Error)}  top-5 ${pct(v.top5Error)}`);
   if (report.meanMaskIou !== undefined) console.log(`mean mask IoU of the true class ${report.meanMaskIou.toFixed(3)}`);
 }

@@ -25,5 +25,5 @@ export async function writeLocalisationImages(base: string, l: Localisation, sou
   const mask = { data: Uint8Array.from(l.mask, (v) => v * 255), width: source.width, height: source.height, channels: 1 as const };
   await writeFileAtomic(`${base}.mask.png`, await encodePng(mask));
   await writeFileAtomic(`${base}.box.png`, await encodePng(localisationPicture(l, source)));
-  return { box: l.box, maskArea: l.mask.reduce((a, v) => a + v, 0), energy: l.energy, mask: `${base}.mask.png`, boxOverlay: `${base}.box.png` };
+  return { box: l.box, maskArea: l.mask.reduce((a, v) => a + v, 0), energy: l.energy, seeding: l.seeding, ...(l.selectorScore === undefined ? {} : { selectorScore: l.selectorScore }), mask: `${base}.mask.png`, boxOverlay: `${base}.box.png` };
 }

@@ -1,5 +1,6 @@
 // Option value parsers for the CLI: each turns a flag's text into a value or throws commander's
 // InvalidArgumentError, which commander prints with the flag's name.
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 
 export function number(v: string): number {
@@ -40,6 +41,14 @@ export function margin(v: string): number | false {
   const n = Number(v);
   if (v.trim() === '' || !(n >= 0 && n <= 1)) throw new InvalidArgumentError("expected 'off' or a margin from 0 to 1");
   return n;
+}
+
+/** 'off' (false) or a seed selector read from a JSON file (models/fit-selector.mts writes one); checked by localise(). */
+export function selectorFile(v: string): object | false {
+  if (v === 'off') return false;
+  let text: string;
+  try { text = readFileSync(v, 'utf8'); } catch (e) { throw new InvalidArgumentError(`cannot read the seed selector file ${v}: ${(e as Error).message}`); }
+  try { return JSON.parse(text) as object; } catch { throw new InvalidArgumentError(`the seed selector file ${v} is not JSON`); }
 }
 
 /** HEIGHTxWIDTH. */
