@@ -9,7 +9,7 @@ import { getPreset, toTensorData } from '../ts/image/preprocess.js';
 
 describe('package entry', () => {
   it('exports the public API', () => {
-    for (const name of ['Explainer', 'localise', 'loadCore', 'decodeImage', 'createSceneGenerator', 'iou', 'DEFAULT_MODEL']) {
+    for (const name of ['Explainer', 'localise', 'loadCore', 'decodeImage', 'createSceneGenerator', 'iou', 'seedings', 'SELECTOR_FEATURES', 'DEFAULT_MODEL']) {
       expect(pkg, name).toHaveProperty(name);
     }
   });

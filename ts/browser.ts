@@ -15,6 +15,7 @@ export { type PresetName, type Preset, getPreset, PRESET_NAMES } from './image/p
 export { type Labels, parseLabels } from './labels.js';
 export { type CoreChoice, type LoadedCore } from './native/backend.js';
 export { iou, maskIou, localised, localisationError, FIXED_BOXES } from './evaluation.js';
+export { SELECTOR_FEATURES, seedings, type SeedSelector, type Seeding } from './seed-selection.js';
 export { type MapKind, MAP_KINDS, type FeatureMap, gradCam, gradCamAt } from './gradcam.js';
 export type { ModelInput, LabelsInput } from './platform/types.js';
 export { visualise, VISUALISE_PRESETS, presetSettings, resolveSettings as resolveVisualiseSettings, type VisualiseOptions, type VisualiseResult, type VisualiseSettings, type VisualiseProgress, type VisualisePresetName, type OptimizerName, type ParametrisationName, type GradientSource } from './visualise/index.js';
