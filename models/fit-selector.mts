@@ -25,21 +25,22 @@ const { core } = await ex.loadCore();
 const rec = ex.localiseDefaults;
 const settings = segmentationSettings({ ...rec, select: false });
 const gen = createSceneGenerator({ split: values.split as 'train' | 'test', size: 128 });
-const X: number[][] = [], y: number[] = [], scene: number[] = [];
+const X: number[][] = [], y: number[] = [];
+const first: number[] = []; // scene i's candidates are rows first[i] .. first[i + 1] - 1
 const dumped: unknown[] = []; // --dump FILE: every candidate's features, box and IoUs, for studies
-const list = seedings({ ...GRID, mean: [], scale: [], weights: [], bias: 0 });
+const list = seedings(GRID);
 for (let i = 0; i < N; i++) {
   const s = await gen.generate(sceneSeed(SEED, i));
   const image = { data: s.rgb, width: s.width, height: s.height, channels: 3 as const };
   const r = (await ex.saliency(image, { target: s.classIndex, samples: rec.samples, noise: rec.noise, map: rec.map }))[0]!;
   const m = r.maps[0]!, W = r.input.width, H = r.input.height;
+  first.push(X.length);
   for (const c of segmentationCandidates(core, r.input, m, settings, list, true)) {
     const box = c.modelBox ? boxToSource(c.modelBox, W, H, r.crop, m.sourceWidth, m.sourceHeight) : null;
     const mask = maskToSource(c.modelMask, W, H, r.crop, m.sourceWidth, m.sourceHeight);
     const boxIou = box ? iou(box, s.box) : 0, maskIoU = maskIou(mask, s.mask);
     X.push(c.features!);
     y.push(maskIoU);
-    scene.push(i);
     if (values.dump) dumped.push({ scene: i, seeding: c.seeding, box: c.modelBox, boxIou, maskIou: maskIoU, features: c.features });
   }
   if (i % 25 === 24) process.stderr.write(`${i + 1}/${N} scenes\n`);
@@ -53,11 +54,12 @@ const mean = Array.from({ length: d }, (_, j) => X.reduce((a, r) => a + r[j]!, 0
 const scale = mean.map((mu, j) => Math.sqrt(X.reduce((a, r) => a + (r[j]! - mu) ** 2, 0) / X.length) || 1);
 const Z = X.map((r) => r.map((v, j) => (v - mean[j]!) / scale[j]!));
 const t = [...y];
+first.push(X.length);
 for (let i = 0; i < N; i++) {
-  const rows = scene.flatMap((s, k) => (s === i ? [k] : []));
-  const zMean = Array.from({ length: d }, (_, j) => rows.reduce((a, k) => a + Z[k]![j]!, 0) / rows.length);
-  const tMean = rows.reduce((a, k) => a + y[k]!, 0) / rows.length;
-  for (const k of rows) { Z[k] = Z[k]!.map((v, j) => v - zMean[j]!); t[k] = y[k]! - tMean; }
+  const rows = Z.slice(first[i], first[i + 1]), n = rows.length;
+  const zMean = Array.from({ length: d }, (_, j) => rows.reduce((a, r) => a + r[j]!, 0) / n);
+  const tMean = y.slice(first[i], first[i + 1]).reduce((a, v) => a + v, 0) / n;
+  for (let k = first[i]!; k < first[i + 1]!; k++) { Z[k] = Z[k]!.map((v, j) => v - zMean[j]!); t[k] = y[k]! - tMean; }
 }
 const A = Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => Z.reduce((s, r) => s + r[a]! * r[b]!, 0) + (a === b ? RIDGE : 0)));
 const rhs = Array.from({ length: d }, (_, a) => Z.reduce((s, r, k) => s + r[a]! * t[k]!, 0));

@@ -215,7 +215,7 @@ export function maskToSource(mask: Uint8Array, modelW: number, modelH: number, c
 export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSaliency, opts: LocaliseOptions, crop: CropRect) {
   const s = segmentationSettings(opts);
   const { width: W, height: H } = input;
-  let best: Candidate;
+  let best: Candidate, selectorScore: number | undefined;
   if (s.select === false) {
     best = segmentationCandidates(core, input, saliency, s, [{ fgQuantile: s.fgQuantile, bgQuantile: s.bgQuantile, refine: s.refine }], false)[0]!;
   } else {
@@ -223,8 +223,7 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
     const scored = segmentationCandidates(core, input, saliency, s, seedings(sel), true).map((c) => ({ c, v: score(sel, c.features!) }));
     // a candidate with no foreground is never chosen over one with an object
     const found = scored.filter(({ c }) => c.modelBox);
-    const top = (found.length ? found : scored).reduce((x, y) => (y.v > x.v ? y : x));
-    best = { ...top.c, selectorScore: top.v };
+    ({ c: best, v: selectorScore } = (found.length ? found : scored).reduce((x, y) => (y.v > x.v ? y : x)));
   }
   const { modelMask, modelBox } = best;
   return {
@@ -232,7 +231,7 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
     box: modelBox ? boxToSource(modelBox, W, H, crop, saliency.sourceWidth, saliency.sourceHeight) : null,
     mask: maskToSource(modelMask, W, H, crop, saliency.sourceWidth, saliency.sourceHeight),
     energy: best.energy, refineEnergy: best.refineEnergy,
-    seeding: best.seeding, ...(best.selectorScore === undefined ? {} : { selectorScore: best.selectorScore }),
+    seeding: best.seeding, ...(selectorScore === undefined ? {} : { selectorScore }),
   };
 }
 
@@ -240,7 +239,6 @@ export interface Candidate extends Cut {
   seeding: Seeding;
   /** the seed selector's features of this mask (ts/seed-selection.ts), when measured */
   features?: number[];
-  selectorScore?: number;
 }
 
 /**

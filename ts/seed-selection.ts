@@ -28,7 +28,10 @@ export interface SeedSelector {
 /** One seeding a selector tries. */
 export interface Seeding { fgQuantile: number; bgQuantile: number; refine: number | false }
 
-export function seedings(sel: SeedSelector): Seeding[] {
+/** The grid of seedings a selector tries: every fg × bg pair with bg < fg, each with every refine setting. */
+export type SeedingGrid = Pick<SeedSelector, 'fgQuantiles' | 'bgQuantiles' | 'refine'>;
+
+export function seedings(sel: SeedingGrid): Seeding[] {
   const out: Seeding[] = [];
   for (const fgQuantile of sel.fgQuantiles) for (const bgQuantile of sel.bgQuantiles) {
     if (bgQuantile < fgQuantile) for (const refine of sel.refine) out.push({ fgQuantile, bgQuantile, refine });
@@ -54,7 +57,7 @@ export function checkSelector(sel: unknown): asserts sel is SeedSelector {
   numbers('mean', s.mean, n); numbers('scale', s.scale, n); numbers('weights', s.weights, n);
   if (!s.scale!.every((v) => v > 0)) throw new RangeError('select.scale must be positive');
   if (typeof s.bias !== 'number' || !Number.isFinite(s.bias)) throw new RangeError('select.bias must be a finite number');
-  if (seedings(s as SeedSelector).length === 0) throw new RangeError('select: no fg/bg quantile pair has bg < fg');
+  if (seedings(s as SeedingGrid).length === 0) throw new RangeError('select: no fg/bg quantile pair has bg < fg');
 }
 
 export function score(sel: SeedSelector, features: readonly number[]): number {
