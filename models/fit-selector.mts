@@ -12,7 +12,7 @@ import { createSceneGenerator, sceneSeed } from '../ts/scenes/index.js';
 import { Explainer } from '../ts/explainer.js';
 import { boxToSource, maskToSource, segmentationCandidates, segmentationSettings } from '../ts/localise.js';
 import { iou, maskIou } from '../ts/evaluation.js';
-import { type SeedSelector, SELECTOR_FEATURES, checkSelector, score, seedings } from '../ts/seed-selection.js';
+import { type SeedSelector, SELECTOR_FEATURES, checkSelector, chosenCandidate, score, seedings } from '../ts/seed-selection.js';
 import { type CandidateGroup, fitListwise, fitRidge, standardisation } from '../ts/seed-selection-fit.js';
 
 const { values } = parseArgs({ options: {
@@ -63,11 +63,8 @@ const weights = METHOD === 'ridge' ? fitRidge(groups, std, RIDGE) : fitListwise(
 const selector: SeedSelector = { ...GRID, ...std, weights, bias: 0 };
 checkSelector(selector);
 writeFileSync(values.out, `${JSON.stringify(selector, null, 1)}\n`);
-// in-sample: the mean match of the mask the selector picks, against the best of each scene's
-const picked = groups.map((g) => {
-  const s = g.features.map((f, k) => (g.valid![k] ? score(selector, f) : -Infinity));
-  return g.target[s.indexOf(Math.max(...s))]!;
-});
+// in-sample: the mean match of the mask the selector picks (as segment() picks it), against the best of each scene's
+const picked = groups.map((g) => g.target[chosenCandidate(g.features.map((f) => score(selector, f)), g.valid!)]!);
 const mean = (v: number[]) => v.reduce((a, x) => a + x, 0) / v.length;
 console.log(`fitted on ${N} ${values.split} scenes (sceneSeed(${SEED}, i)), ${list.length} seedings each, ${ex.info.source}; target ${TARGET}, ${METHOD}, ridge ${RIDGE}${METHOD === 'listwise' ? `, temperature ${TEMPERATURE}` : ''}`);
 console.log(`training scenes' mean match (${TARGET === 'mask' ? 'mask IoU' : 'mean of mask and box IoU'}): picked ${mean(picked).toFixed(3)}, best of the ${list.length} ${mean(groups.map((g) => Math.max(...g.target))).toFixed(3)}`);

@@ -1,7 +1,7 @@
 // Seed selection (ts/seed-selection.ts): the candidate seedings, the features measured of a mask, the
 // selector's checks, and segment() keeping the candidate its scorer rates best.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type SeedSelector, SELECTOR_FEATURES, candidateFeatures, checkSelector, score, seedings } from '../ts/seed-selection.js';
+import { type SeedSelector, SELECTOR_FEATURES, candidateFeatures, checkSelector, chosenCandidate, score, seedings } from '../ts/seed-selection.js';
 import { type LocaliseOptions, segment, segmentationCandidates, segmentationSettings } from '../ts/localise.js';
 import { loadCore, type CoreBackend } from '../ts/native/index.js';
 import type { ClassSaliency } from '../ts/explainer.js';
@@ -35,6 +35,12 @@ describe('seed selector', () => {
     const f = Array.from({ length: D }, (_, i) => 3 + i);
     const expected = 0.5 + f.reduce((a, v, i) => a + i * (v - 1) / 2, 0);
     expect(score(sel, f)).toBeCloseTo(expected, 12);
+  });
+
+  it('keeps the best-scored candidate with an object, else the best of all, the first on ties', () => {
+    expect(chosenCandidate([0.2, 0.9, 0.5, 0.5], [true, false, true, true])).toBe(2);
+    expect(chosenCandidate([0.2, 0.9, 0.5], [false, false, false])).toBe(1);
+    expect(() => chosenCandidate([], [])).toThrow(/at least one candidate/);
   });
 
   it('names what is wrong with a bad selector', () => {

@@ -10,7 +10,7 @@ import { gaussianBlur } from './image/blur.js';
 import { close } from './image/morphology.js';
 import { poolMap, poolRgb, unpoolMask } from './image/pool.js';
 import { type MapKind, DEFAULT_MAP } from './gradcam.js';
-import { type SeedSelector, type Seeding, candidateFeatures, checkSelector, score, seedings } from './seed-selection.js';
+import { type SeedSelector, type Seeding, candidateFeatures, checkSelector, chosenCandidate, score, seedings } from './seed-selection.js';
 
 export type Box = [x0: number, y0: number, x1: number, y1: number];
 
@@ -220,10 +220,11 @@ export function segment(core: CoreBackend, input: RgbImage, saliency: ClassSalie
     best = segmentationCandidates(core, input, saliency, s, [{ fgQuantile: s.fgQuantile, bgQuantile: s.bgQuantile, refine: s.refine }], false)[0]!;
   } else {
     const sel = s.select;
-    const scored = segmentationCandidates(core, input, saliency, s, seedings(sel), true).map((c) => ({ c, v: score(sel, c.features!) }));
-    // a candidate with no foreground is never chosen over one with an object
-    const found = scored.filter(({ c }) => c.modelBox);
-    ({ c: best, v: selectorScore } = (found.length ? found : scored).reduce((x, y) => (y.v > x.v ? y : x)));
+    const candidates = segmentationCandidates(core, input, saliency, s, seedings(sel), true);
+    const scores = candidates.map((c) => score(sel, c.features!));
+    const k = chosenCandidate(scores, candidates.map((c) => c.modelBox !== null));
+    best = candidates[k]!;
+    selectorScore = scores[k];
   }
   const { modelMask, modelBox } = best;
   return {

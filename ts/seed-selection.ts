@@ -60,6 +60,22 @@ export function checkSelector(sel: unknown): asserts sel is SeedSelector {
   if (seedings(s as SeedingGrid).length === 0) throw new RangeError('select: no fg/bg quantile pair has bg < fg');
 }
 
+/**
+ * Which candidate a selector keeps: the best score among those with an object (a mask with no
+ * foreground is never chosen over one with an object), else the best of all; the first on ties.
+ */
+export function chosenCandidate(scores: readonly number[], hasObject: readonly boolean[]): number {
+  let best = -1;
+  for (const onlyObjects of [true, false]) {
+    for (let k = 0; k < scores.length; k++) {
+      if (onlyObjects && !hasObject[k]) continue;
+      if (best < 0 || scores[k]! > scores[best]!) best = k;
+    }
+    if (best >= 0) return best;
+  }
+  throw new RangeError('a seed selector needs at least one candidate');
+}
+
 export function score(sel: SeedSelector, features: readonly number[]): number {
   let v = sel.bias;
   for (let i = 0; i < features.length; i++) v += sel.weights[i]! * (features[i]! - sel.mean[i]!) / sel.scale[i]!;
