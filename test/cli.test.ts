@@ -112,6 +112,26 @@ describe('deepinside CLI', () => {
     }
   });
 
+  it('localise --border seeds a background frame and says so; bad widths are refused', async () => {
+    const r = await cli(['localise', png, '--model', model, '--border', '0.05', '--out', join(dir, 'loc-border'), '--json']);
+    expect(r.code).toBe(0);
+    const [s] = JSON.parse(r.stdout);
+    expect(s.settings.border).toBe(0.05);
+    const box = s.localisations[0].box, { width, height } = s;
+    // without the frame this scene's mask reaches the bottom edge; with it, nothing of the mask lies in the frame
+    const plain = JSON.parse((await cli(['localise', png, '--model', model, '--out', join(dir, 'loc-noborder'), '--json'])).stdout)[0];
+    expect(plain.localisations[0].box[3]).toBe(height - 1);
+    expect(box[0]).toBeGreaterThan(0);
+    expect(box[1]).toBeGreaterThan(0);
+    expect(box[2]).toBeLessThan(width - 1);
+    expect(box[3]).toBeLessThan(height - 1);
+    for (const bad of ['0.5', '-0.1', 'wide', '']) {
+      const e = await cli(['localise', png, '--model', model, '--border', bad, '--out', join(dir, 'loc-bad')]);
+      expect(e.code).not.toBe(0);
+      expect(e.stderr).toMatch(/--border <fraction>' argument .* is invalid. expected a fraction of the side from 0 to below 0.5/);
+    }
+  });
+
   it('localise --select runs a seed selector from a file and says which seeding it kept; off and bad files are handled', async () => {
     const D = SELECTOR_FEATURES.length;
     const sel = { fgQuantiles: [0.97, 0.9], bgQuantiles: [0.3, 0.6], refine: [false, 0], mean: new Array(D).fill(0), scale: new Array(D).fill(1), weights: new Array(D).fill(0.1), bias: 0 };

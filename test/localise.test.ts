@@ -3,10 +3,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Explainer } from '../ts/explainer.js';
 import { FIXED_BOXES, iou, localisationError, localised, maskIou } from '../ts/evaluation.js';
-import { type LocaliseOptions, LABEL, PAPER_OPTIONS, PAPER_SETTINGS, boundingBox, downsampleFactor, boxToSource, maskToSource, rectangleLabels, seedLabels, segment } from '../ts/localise.js';
+import { type LocaliseOptions, LABEL, PAPER_OPTIONS, PAPER_SETTINGS, boundingBox, downsampleFactor, boxToSource, maskToSource, framed, rectangleLabels, seedBorder, seedLabels, segment } from '../ts/localise.js';
 import { loadCore, type CoreBackend } from '../ts/native/index.js';
 import type { ClassSaliency } from '../ts/explainer.js';
-import { drawRingScene, drawScene } from './helpers/scenes.js';
+import { drawEdgeStripScene, drawRingScene, drawScene } from './helpers/scenes.js';
+import { rng } from './helpers/net.js';
 import { poolMap, poolRgb, unpoolMask } from '../ts/image/pool.js';
 import { sceneImage, tinyClassifier } from './helpers/fixtures.js';
 import { decodeModel, encodeModel } from '../ts/onnx/codec.js';
@@ -35,6 +36,71 @@ describe.each(['native', 'wasm'] as const)('segmentation on synthetic scenes (%s
       expect(Math.min(...ious), `IoUs ${ious.map((v) => v.toFixed(2)).join(' ')}`).toBeGreaterThanOrEqual(0.8);
     });
   }
+});
+
+describe.each(['native', 'wasm'] as const)('border: a background frame along the edges (%s core)', (name) => {
+  let core: CoreBackend;
+  beforeAll(async () => { core = (await loadCore(name)).core; });
+
+  it("keeps the mask off an edge stripe of the object's colour that the map rates in between", () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const s = drawEdgeStripScene(seed);
+      const input = { data: s.rgb, width: s.width, height: s.height }, sal = asSaliency(s.saliency, s.width, s.height);
+      const without = segment(core, input, sal, {}, FULL);
+      // the colour model takes the stripe for object, and the box runs to the left edge
+      expect(without.box![0], `seed ${seed}`).toBe(0);
+      expect(iou(without.box!, s.box)).toBeLessThan(0.7);
+      for (const downsample of [1, 2]) {
+        const r = segment(core, input, sal, { border: 0.05, downsample }, FULL);
+        expect(iou(r.box!, s.box), `seed ${seed} downsample ${downsample}`).toBeGreaterThanOrEqual(0.85);
+        r.energy.forEach((e, i) => i > 0 && expect(e).toBeLessThanOrEqual(r.energy[i - 1]!));
+      }
+    }
+  });
+
+  it('falls back to the map seeds alone when the frame would cover all of the foreground ones', () => {
+    const s = drawScene(1), r = rng(5);
+    const sal = Float32Array.from({ length: s.width * s.height }, (_, p) => ((p % s.width) < 3 ? 1 + r() : 0.1 * r()));
+    const input = { data: s.rgb, width: s.width, height: s.height }, opts = { fgQuantile: 0.97 };
+    const plain = segment(core, input, asSaliency(sal, s.width, s.height), opts, FULL);
+    const withFrame = segment(core, input, asSaliency(sal, s.width, s.height), { ...opts, border: 0.05 }, FULL);
+    expect(withFrame.box).not.toBeNull();
+    expect(withFrame.modelMask).toEqual(plain.modelMask);
+  });
+
+  it('leaves the synthetic scenes, whose objects keep off the edges, as well localised', () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const s = drawScene(seed);
+      const r = segment(core, { data: s.rgb, width: s.width, height: s.height }, asSaliency(s.saliency, s.width, s.height), { border: 0.05 }, FULL);
+      expect(iou(r.box!, s.box), `seed ${seed}`).toBeGreaterThanOrEqual(0.8);
+    }
+  });
+});
+
+describe('framed seeds', () => {
+  it('adds the frame to the seeds without changing them, unless it would cover every foreground seed', () => {
+    const w = 10, h = 10, seeds = new Uint8Array(w * h).fill(LABEL.PR_BG);
+    seeds[0] = LABEL.FG; // a corner: inside any frame
+    expect(framed(seeds, w, h, 0.1)).toBe(seeds);
+    seeds[55] = LABEL.FG; // the middle
+    const f = framed(seeds, w, h, 0.1);
+    expect(f).not.toBe(seeds);
+    expect([f[0], f[55], f[44], seeds[0]]).toEqual([LABEL.BG, LABEL.FG, LABEL.PR_BG, LABEL.FG]);
+  });
+});
+
+describe('seedBorder', () => {
+  it('marks a frame of the given fraction of each side (at least one pixel) as background and nothing else', () => {
+    const w = 20, h = 10, labels = new Uint8Array(w * h).fill(LABEL.PR_BG);
+    seedBorder(labels, w, h, 0.1); // 2 columns, 1 row
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const frame = x < 2 || x >= w - 2 || y < 1 || y >= h - 1;
+      expect(labels[y * w + x], `${x},${y}`).toBe(frame ? LABEL.BG : LABEL.PR_BG);
+    }
+    const tiny = new Uint8Array(w * h).fill(LABEL.FG);
+    seedBorder(tiny, w, h, 0.001);
+    expect(tiny.filter((v) => v === LABEL.BG).length).toBe(2 * w + 2 * (h - 2));
+  });
 });
 
 describe.each(['native', 'wasm'] as const)("refine: a second GrabCut in rectangle mode (%s core)", (name) => {
@@ -209,6 +275,8 @@ describe('localise() API', () => {
     await expect(ex.localise(img, { fgQuantile: 0.2, bgQuantile: 0.3 })).rejects.toThrow(/0 < bgQuantile < fgQuantile < 1/);
     await expect(ex.localise(img, { smoothing: -1 })).rejects.toThrow(/smoothing must be a sigma from 0 to 64/);
     await expect(ex.localise(img, { closing: 1.5 })).rejects.toThrow(/closing must be an integer radius/);
+    await expect(ex.localise(img, { border: 0.5 })).rejects.toThrow(/border must be a fraction of the side from 0 to below 0.5, got 0.5/);
+    await expect(ex.localise(img, { border: Number.NaN })).rejects.toThrow(/border must be a fraction/);
     await expect(ex.localise(img, { iterations: 0 })).rejects.toThrow(/iterations/);
     await expect(ex.localise(img, { downsample: 0 })).rejects.toThrow(/downsample must be 'auto' or an integer factor from 1 to 8/);
     await expect(ex.localise(img, { downsample: 'half' as 'auto' })).rejects.toThrow(/downsample must be 'auto' or an integer factor from 1 to 8, got half/);

@@ -35,6 +35,12 @@ export interface LocaliseOptions extends SaliencyOptions {
    */
   downsample?: number | 'auto';
   /**
+   * a frame along the image's edges, this fraction of each side wide, seeded as background; 0 = the
+   * paper. The classic GrabCut prior (the object does not fill the frame), which keeps masks of
+   * objects in front of background of their own colours from spreading to the edges.
+   */
+  border?: number;
+  /**
    * false = the paper (one GrabCut from the saliency seeds). A number = a second GrabCut in the
    * classic rectangle mode (Rother et al. 2004): everything outside the first pass's box, grown by
    * this fraction of its width and height, is background, everything inside starts as probable
@@ -96,7 +102,7 @@ export type SegmentationSettings = Required<Omit<LocaliseOptions, keyof Saliency
  */
 export const PAPER_SETTINGS: SegmentationSettings = {
   fgQuantile: 0.95, bgQuantile: 0.3, iterations: 5, components: 5, gamma: 50, connectivity: 8,
-  smoothing: 0, boxFrom: 'largest', modelsFromSeeds: true, closing: 0, downsample: 1, refine: false, select: false,
+  smoothing: 0, boxFrom: 'largest', modelsFromSeeds: true, closing: 0, downsample: 1, border: 0, refine: false, select: false,
 };
 
 /**
@@ -148,6 +154,7 @@ export function segmentationSettings(opts: LocaliseOptions): SegmentationSetting
   checkQuantiles(s.fgQuantile, s.bgQuantile);
   if (!(s.smoothing >= 0 && s.smoothing <= 64)) throw new RangeError(`smoothing must be a sigma from 0 to 64 pixels, got ${s.smoothing}`);
   if (!(Number.isInteger(s.closing) && s.closing >= 0 && s.closing <= 64)) throw new RangeError(`closing must be an integer radius from 0 to 64, got ${s.closing}`);
+  if (!(s.border >= 0 && s.border < 0.5)) throw new RangeError(`border must be a fraction of the side from 0 to below 0.5, got ${s.border}`);
   if (s.downsample !== 'auto' && !(Number.isInteger(s.downsample) && s.downsample >= 1 && s.downsample <= 8)) {
     throw new RangeError(`downsample must be 'auto' or an integer factor from 1 to 8, got ${s.downsample}`);
   }
@@ -173,6 +180,24 @@ export function seedLabels(core: CoreBackend, raw: Float32Array, fgQuantile: num
   const labels = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) labels[i] = raw[i]! >= hi ? LABEL.FG : raw[i]! <= lo ? LABEL.BG : LABEL.PR_BG;
   return labels;
+}
+
+/** Marks a frame `fraction` of each side wide (at least one pixel) as hard background, in place. */
+export function seedBorder(labels: Uint8Array, width: number, height: number, fraction: number): void {
+  const bx = Math.max(1, Math.round(fraction * width)), by = Math.max(1, Math.round(fraction * height));
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    if (x < bx || x >= width - bx || y < by || y >= height - by) labels[y * width + x] = LABEL.BG;
+  }
+}
+
+/**
+ * The seeds with a background frame (seedBorder). A frame that covers every foreground seed would
+ * leave GrabCut nothing to grow, so then the map's seeds stand alone.
+ */
+export function framed(seeds: Uint8Array, width: number, height: number, fraction: number): Uint8Array {
+  const labels = seeds.slice();
+  seedBorder(labels, width, height, fraction);
+  return labels.includes(LABEL.FG) ? labels : seeds;
 }
 
 /** Inclusive bounding box of the non-zero pixels, or null. */
@@ -275,7 +300,8 @@ interface Cut extends FirstPass { refineEnergy: number[] }
 
 /** GrabCut from the map's quantile seeds, and its object. */
 function firstPass(core: CoreBackend, grid: RgbImage, map: Float32Array, q: Seeding, params: Partial<GrabCutParams>, f: number, W: number, H: number, s: SegmentationSettings): FirstPass {
-  const first = grabcutForeground(core, grid, seedLabels(core, map, q.fgQuantile, q.bgQuantile), params, f, W, H);
+  const seeds = seedLabels(core, map, q.fgQuantile, q.bgQuantile);
+  const first = grabcutForeground(core, grid, s.border > 0 ? framed(seeds, grid.width, grid.height, s.border) : seeds, params, f, W, H);
   const { mask, box } = objectOf(core, first.fg, W, H, s);
   return { modelMask: mask, modelBox: box, energy: first.energy };
 }

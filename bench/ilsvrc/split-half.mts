@@ -1,7 +1,8 @@
 // How optimistic is a setting chosen on the 200 development images? Split-half check: pick the best
 // of several localise() settings (top-5 localisation error) on the even-numbered images and report
 // it on the odd ones, and the other way round. Reads the caches cam-maps.mts writes.
-// npx tsx bench/ilsvrc/split-half.mts   (CACHES='name=dir,...' to choose the map caches)
+// npx tsx bench/ilsvrc/split-half.mts   (CACHES='name=dir,...' to choose the map caches;
+// BORDERS='0,0.05,...' adds each seed row with a background frame of that width, localise's border)
 import { readAnnotations } from '../../ts/cli/dataset.js';
 import { localisationError } from '../../ts/evaluation.js';
 import { DEFAULT_SETTINGS, type LocaliseOptions, segment } from '../../ts/localise.js';
@@ -12,10 +13,12 @@ const DATASET = process.env.DATASET ?? '../shared/data/ilsvrc-dev/annotations.js
 const caches = (process.env.CACHES ?? 'gradient=/tmp/salcache,gated=/tmp/salcache-gated').split(',').map((c) => c.split('=') as [string, string]);
 const { items } = await readAnnotations(DATASET);
 const { core } = await loadCore('native');
-const seeds: [string, LocaliseOptions][] = [
-  ['q95/q30', {}], ['q90/q40', { fgQuantile: 0.9, bgQuantile: 0.4 }], ['q90/q50', { fgQuantile: 0.9, bgQuantile: 0.5 }],
+const borders = (process.env.BORDERS ?? '0').split(',').map(Number);
+const quantiles: [string, LocaliseOptions][] = [
+  ['q95/q30', {}], ['q85/q40', { fgQuantile: 0.85, bgQuantile: 0.4 }], ['q90/q40', { fgQuantile: 0.9, bgQuantile: 0.4 }], ['q90/q50', { fgQuantile: 0.9, bgQuantile: 0.5 }],
   ['q85/q50', { fgQuantile: 0.85, bgQuantile: 0.5 }], ['q80/q50', { fgQuantile: 0.8, bgQuantile: 0.5 }], ['q80/q60', { fgQuantile: 0.8, bgQuantile: 0.6 }],
 ];
+const seeds: [string, LocaliseOptions][] = borders.flatMap((b) => quantiles.map(([name, o]): [string, LocaliseOptions] => [b ? `${name}, border ${b}` : name, { ...o, border: b }]));
 // per row, per image: localised within the top 5?
 const rows: { name: string; hit: boolean[] }[] = [];
 for (const [kind, dir] of caches) {

@@ -60,3 +60,18 @@ export function drawRingScene(seed: number, width = 96, height = 80): Scene {
   }
   return { width, height, rgb, mask, box: [x0, y0, x1, y1], saliency };
 }
+
+/**
+ * drawScene's object, and a stripe of the object's colour along the left edge that the map rates
+ * in between (a distractor a colour model takes for object): the object's box excludes it.
+ */
+export function drawEdgeStripScene(seed: number, stripe = 4): Scene {
+  const s = drawScene(seed), r = rng(seed + 1000);
+  const object = [...s.mask.keys()].filter((p) => s.mask[p]);
+  for (let y = 0; y < s.height; y++) for (let x = 0; x < stripe; x++) {
+    const p = y * s.width + x, q = object[Math.floor(r() * object.length)]!; // the object's colours, texture and all
+    for (let c = 0; c < 3; c++) s.rgb[3 * p + c] = s.rgb[3 * q + c]!;
+    s.saliency[p] = 0.2;
+  }
+  return s;
+}

@@ -20,7 +20,7 @@ import { visualiseCommand, visualiseFlags } from './visualise.js';
 import type { LocaliseResult } from '../localise.js';
 import { type MapKind, MAP_KINDS } from '../gradcam.js';
 import { type SegmentationFlags, segmentationOptions } from './segmentation.js';
-import { factor, fraction, margin, selectorFile, nonNegative, nonNegativeInt, positiveInt, size } from './parse.js';
+import { borderWidth, factor, fraction, margin, selectorFile, nonNegative, nonNegativeInt, positiveInt, size } from './parse.js';
 
 const VERSION = '0.1.0';
 
@@ -55,6 +55,7 @@ const segmentationFlags = (cmd: Command) => mapFlags(cmd, true)
     .option('--iterations <n>', 'GrabCut iterations (default 5)', positiveInt)
     .option('--smoothing <sigma>', 'Gaussian blur of the saliency map before seeding, in model pixels (default 2; paper 0)', nonNegative)
     .option('--downsample <factor>', "segment on the model grid pooled by this integer factor; 'auto' (default) pools 224-pixel inputs 2x2, 1 = the model grid as in the paper", factor)
+    .option('--border <fraction>', 'seed a frame along the image edges, this fraction of each side wide, as background (default 0 = the paper; 0.04 suits photographs, README)', borderWidth)
     .addOption(new Option('--box-from <what>', 'box around all foreground or the largest component (default all; paper largest)').choices(['all', 'largest']))
     .option('--refine <margin>', "a second GrabCut in rectangle mode inside the first pass's box grown by this fraction of its sides, or 'off' (default: the model's recommendation, else off = the paper)", margin)
     .option('--select <file>', "a seed selector (JSON, models/fit-selector.mts) that runs GrabCut from several seedings and keeps the mask it rates best, or 'off' (default: the model's recommendation, unless --fg-quantile, --bg-quantile or --refine is given; else off = the paper)", selectorFile);

@@ -65,6 +65,13 @@ export function nonNegative(v: string): number {
   return n;
 }
 
+/** A frame's width as a fraction of the side, from 0 to below 0.5. */
+export function borderWidth(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !(n >= 0 && n < 0.5)) throw new InvalidArgumentError('expected a fraction of the side from 0 to below 0.5');
+  return n;
+}
+
 /** A quantile strictly between 0 and 1. */
 export function fraction(v: string): number {
   const n = Number(v);
